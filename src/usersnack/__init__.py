@@ -1,0 +1,1 @@
+"""UserSnack: the pizza-ordering HTTP API."""

@@ -1,0 +1,194 @@
+"""One error base class, one handler, one error body: `{"code", "message", "details"}`.
+
+Services raise `AppError` subclasses and know nothing of HTTP; the handler below turns those,
+FastAPI's validation errors, Starlette's HTTP errors and anything unexpected into the same body.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger("usersnack.errors")
+
+
+class ErrorOut(BaseModel):
+    code: str
+    message: str
+    details: Any | None = None
+
+
+class AppError(Exception):
+    status_code: int = 500
+    code: str = "INTERNAL_ERROR"
+    message: str = "Something went wrong on our side."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        details: Any | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.message = message or self.message
+        self.details = details
+        self.headers = headers
+        super().__init__(self.message)
+
+
+class NotFoundError(AppError):
+    status_code = 404
+    code = "NOT_FOUND"
+    message = "Not found."
+
+
+class ValidationFailed(AppError):
+    status_code = 422
+    code = "VALIDATION_ERROR"
+    message = "The request is not valid."
+
+    @classmethod
+    def on_field(cls, field: str, message: str) -> ValidationFailed:
+        return cls(details=[{"field": field, "message": message}])
+
+
+class ConflictError(AppError):
+    status_code = 409
+    code = "CONFLICT"
+    message = "The request conflicts with the current state."
+
+
+class PayloadTooLargeError(AppError):
+    status_code = 413
+    code = "PAYLOAD_TOO_LARGE"
+    message = "The request body is too large."
+
+
+class ServiceUnavailableError(AppError):
+    status_code = 503
+    code = "SERVICE_UNAVAILABLE"
+    message = "The service is temporarily unavailable; please retry shortly."
+
+
+# Codes for the HTTP errors Starlette raises itself (unknown route, wrong method, ...).
+_CODES_BY_STATUS = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "VALIDATION_ERROR",
+    429: "TOO_MANY_REQUESTS",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
+def error_response(
+    status_code: int,
+    code: str,
+    message: str,
+    details: Any | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = ErrorOut(code=code, message=message, details=details).model_dump(mode="json")
+    return JSONResponse(body, status_code=status_code, headers=headers)
+
+
+def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
+    details = []
+    for error in exc.errors():
+        location = [str(part) for part in error.get("loc", ())]
+        details.append(
+            {
+                "field": ".".join(location),
+                "message": str(error.get("msg", "invalid value")),
+                "type": str(error.get("type", "value_error")),
+            }
+        )
+    return details
+
+
+def _is_database_unavailable(exc: BaseException) -> bool:
+    """True for errors that mean "cannot reach the database now", not "this query is wrong"."""
+    import asyncpg
+    from tortoise.exceptions import DBConnectionError
+
+    unavailable = (
+        DBConnectionError,
+        ConnectionError,
+        TimeoutError,
+        OSError,
+        asyncpg.exceptions.CannotConnectNowError,
+        asyncpg.exceptions.ConnectionDoesNotExistError,
+        asyncpg.exceptions.InterfaceError,
+        asyncpg.exceptions.TooManyConnectionsError,
+        asyncpg.exceptions.AdminShutdownError,
+        asyncpg.exceptions.QueryCanceledError,
+    )
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, unavailable):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+async def handle_error(request: Request, exc: Exception) -> JSONResponse:
+    """The one handler every error goes through."""
+    if isinstance(exc, AppError):
+        return error_response(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
+    if isinstance(exc, RequestValidationError):
+        return error_response(
+            422, "VALIDATION_ERROR", "The request is not valid.", _validation_details(exc)
+        )
+    if isinstance(exc, StarletteHTTPException):
+        status = exc.status_code
+        code = _CODES_BY_STATUS.get(
+            status, HTTPStatus(status).name if status in HTTPStatus._value2member_map_ else "ERROR"
+        )
+        message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
+        return error_response(status, code, message, headers=getattr(exc, "headers", None))
+    if _is_database_unavailable(exc):
+        logger.warning(
+            "database unavailable during %s %s: %r", request.method, request.url.path, exc
+        )
+        unavailable = ServiceUnavailableError(headers={"Retry-After": "2"})
+        return error_response(
+            unavailable.status_code,
+            unavailable.code,
+            unavailable.message,
+            headers=unavailable.headers,
+        )
+    logger.exception("unhandled error during %s %s", request.method, request.url.path)
+    return error_response(500, "INTERNAL_ERROR", AppError.message)
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries documenting the error body for the given statuses."""
+    descriptions = {
+        404: "Not found",
+        409: "Conflict",
+        413: "Request body too large",
+        422: "Validation error: `details` names each offending field",
+        503: "Database unavailable",
+    }
+    return {
+        status: {
+            "model": ErrorOut,
+            "description": descriptions.get(status, HTTPStatus(status).phrase),
+        }
+        for status in statuses
+    }

@@ -1,0 +1,90 @@
+"""Public menu routes: parse, call one service method, return a schema."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import AfterValidator
+
+from usersnack.common.dependencies import AppSettings, PageQuery
+from usersnack.common.schemas import MAX_LIMIT, Page, PageOut
+from usersnack.common.validation import clean_text
+from usersnack.errors import error_responses
+from usersnack.menu.repository import MenuRepository
+from usersnack.menu.schemas import IngredientOut, PizzaExtraOut, PizzaFilter, PizzaOut
+from usersnack.menu.service import MenuService
+
+router = APIRouter(prefix="/v1", tags=["menu"])
+
+
+def get_menu_service(settings: AppSettings) -> MenuService:
+    return MenuService(MenuRepository(), media_url=settings.media_url)
+
+
+MenuServiceDep = Annotated[MenuService, Depends(get_menu_service)]
+SearchText = Annotated[str, AfterValidator(lambda value: clean_text(value, allow_blank=True))]
+
+
+@router.get(
+    "/pizzas",
+    summary="List and search pizzas",
+    description=(
+        "Pizzas ordered by name (then id), so paging never repeats or skips one. "
+        "`name` matches a case-insensitive part of the name; `ingredient` keeps pizzas "
+        "that contain that ingredient. `size` is the number of matches over all pages."
+    ),
+    response_model=PageOut[PizzaOut],
+    responses=error_responses(422, 503),
+)
+async def list_pizzas(
+    service: MenuServiceDep,
+    page: PageQuery,
+    name: Annotated[
+        SearchText | None,
+        Query(max_length=100, description="Part of the pizza's name, any case."),
+    ] = None,
+    ingredient: Annotated[
+        UUID | None, Query(description="Only pizzas with this ingredient (its id).")
+    ] = None,
+) -> PageOut[PizzaOut]:
+    return await service.list_pizzas(PizzaFilter(name=name or None, ingredient_id=ingredient), page)
+
+
+@router.get(
+    "/pizzas/{pizza_id}",
+    summary="Get one pizza",
+    response_model=PizzaOut,
+    responses=error_responses(404, 422, 503),
+)
+async def get_pizza(pizza_id: UUID, service: MenuServiceDep) -> PizzaOut:
+    return await service.get_pizza(pizza_id)
+
+
+@router.get(
+    "/pizzas/{pizza_id}/extras",
+    summary="List the extras a pizza offers",
+    description="Only the extras offered with this pizza; `is_free` where it comes free with it.",
+    response_model=PageOut[PizzaExtraOut],
+    responses=error_responses(404, 422, 503),
+)
+async def list_pizza_extras(
+    pizza_id: UUID, service: MenuServiceDep, page: PageQuery
+) -> PageOut[PizzaExtraOut]:
+    return await service.list_pizza_extras(pizza_id, page)
+
+
+@router.get(
+    "/ingredients",
+    summary="List every ingredient",
+    description="For the front end's ingredient filter. Returns every ingredient by default.",
+    response_model=PageOut[IngredientOut],
+    responses=error_responses(422, 503),
+)
+async def list_ingredients(
+    service: MenuServiceDep,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=10 * MAX_LIMIT)] = 10 * MAX_LIMIT,
+) -> PageOut[IngredientOut]:
+    return await service.list_ingredients(Page(offset=offset, limit=limit))

@@ -1,0 +1,262 @@
+"""Placing and reading orders: validation across the menu, pricing, idempotency, the transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Protocol
+from uuid import UUID
+
+import phonenumbers
+from tortoise.transactions import in_transaction
+
+from usersnack.errors import ConflictError, NotFoundError, ValidationFailed
+from usersnack.menu.service import pizza_out
+from usersnack.orders.pricing import PricedGarnish, PricedOrder, PricedPackage
+from usersnack.orders.repository import IdempotencyKeyTaken
+from usersnack.orders.schemas import (
+    DeliveryAddressOut,
+    GarnishOut,
+    OrderedExtraOut,
+    OrderIn,
+    OrderOut,
+    PackageOut,
+)
+from usersnack.menu.schemas import PizzaOut
+
+
+class MenuLookup(Protocol):
+    async def get_pizzas(self, pizza_ids: Any) -> list[Any]: ...
+
+    async def get_offers(self, pizza_ids: Any) -> list[Any]: ...
+
+
+class OrderStore(Protocol):
+    async def get_order(self, order_id: UUID) -> Any | None: ...
+
+    async def get_order_by_idempotency_key(self, key: str) -> Any | None: ...
+
+    async def add_order(self, order: PricedOrder) -> None: ...
+
+
+TransactionFactory = Callable[[], AbstractAsyncContextManager[Any]]
+
+
+class OrderNotFound(NotFoundError):
+    message = "No order with that id."
+
+
+class IdempotencyKeyReused(ConflictError):
+    message = "This Idempotency-Key was already used with a different request body."
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedOrder:
+    order: OrderOut
+    created: bool  # False when an Idempotency-Key replay returned an earlier order
+
+
+_PARSE_PROBLEMS = {
+    phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "unknown country code",
+    phonenumbers.NumberParseException.NOT_A_NUMBER: "it has no digits to dial",
+    phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "too short",
+    phonenumbers.NumberParseException.TOO_SHORT_NSN: "too short",
+    phonenumbers.NumberParseException.TOO_LONG: "too long",
+}
+
+
+def normalize_phone(raw: str, default_region: str) -> str:
+    """E.164 form of a phone number given internationally or nationally in the default region."""
+    try:
+        number = phonenumbers.parse(raw, default_region)
+    except phonenumbers.NumberParseException as error:
+        reason = _PARSE_PROBLEMS.get(error.error_type, "it cannot be read")
+        raise ValueError(f"not a phone number: {reason}") from error
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def request_digest(order_in: OrderIn, phones: list[str]) -> str:
+    """A digest of what the client asked for, to tell a true retry from a reused key."""
+    payload = order_in.model_dump(mode="json")
+    payload["contact_phones"] = phones
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def order_out(order: Any) -> OrderOut:
+    """The API view of an order: a stored model with its lines loaded, or a fresh PricedOrder."""
+    packages = sorted(order.packages, key=lambda package: package.position)
+    return OrderOut(
+        id=order.id,
+        name=order.name,
+        contact_phones=list(order.contact_phones),
+        delivery_address=DeliveryAddressOut(**order.delivery_address),
+        packages=[
+            PackageOut(
+                pizza=PizzaOut(**package.pizza_snapshot),
+                quantity=package.quantity,
+                garnishes=[
+                    GarnishOut(
+                        extra=OrderedExtraOut(
+                            id=garnish.extra_id_at_order,
+                            name=garnish.name,
+                            price=garnish.list_price,
+                            is_free=garnish.is_free,
+                        ),
+                        quantity=garnish.quantity,
+                        unit_price=garnish.unit_price,
+                        subtotal=garnish.unit_price * garnish.quantity,
+                    )
+                    for garnish in sorted(package.garnishes, key=lambda garnish: garnish.position)
+                ],
+                unit_price=package.unit_price,
+                subtotal=package.subtotal,
+            )
+            for package in packages
+        ],
+        total_cost=order.total_cost,
+        created_at=order.created_at,
+        processed=order.processed,
+    )
+
+
+class OrderService:
+    def __init__(
+        self,
+        orders: OrderStore,
+        menu: MenuLookup,
+        *,
+        phone_region: str = "AT",
+        media_url: str = "/media/",
+        transaction: TransactionFactory = in_transaction,
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ) -> None:
+        self._orders = orders
+        self._menu = menu
+        self._phone_region = phone_region
+        self._media_url = media_url
+        self._transaction = transaction
+        self._clock = clock
+
+    async def get_order(self, order_id: UUID) -> OrderOut:
+        order = await self._orders.get_order(order_id)
+        if order is None:
+            raise OrderNotFound(details={"id": str(order_id)})
+        return order_out(order)
+
+    async def place_order(
+        self, order_in: OrderIn, idempotency_key: str | None = None
+    ) -> PlacedOrder:
+        phones = self._normalize_phones(order_in.contact_phones)
+        digest = request_digest(order_in, phones)
+        if idempotency_key is not None:
+            earlier = await self._orders.get_order_by_idempotency_key(idempotency_key)
+            if earlier is not None:
+                return self._replay(earlier, digest)
+
+        order = await self._price(order_in, phones, digest, idempotency_key)
+        try:
+            async with self._transaction():
+                await self._orders.add_order(order)
+        except IdempotencyKeyTaken:
+            # A retry with the same key committed between our look-up and our insert.
+            earlier = await self._orders.get_order_by_idempotency_key(idempotency_key or "")
+            if earlier is None:
+                raise
+            return self._replay(earlier, digest)
+        return PlacedOrder(order=order_out(order), created=True)
+
+    @staticmethod
+    def _replay(earlier: Any, digest: str) -> PlacedOrder:
+        if earlier.request_digest != digest:
+            raise IdempotencyKeyReused(details={"id": str(earlier.id)})
+        return PlacedOrder(order=order_out(earlier), created=False)
+
+    def _normalize_phones(self, raw_phones: list[str]) -> list[str]:
+        phones: list[str] = []
+        problems = []
+        for index, raw in enumerate(raw_phones):
+            try:
+                phone = normalize_phone(raw, self._phone_region)
+            except ValueError as error:
+                problems.append({"field": f"body.contact_phones.{index}", "message": str(error)})
+                continue
+            if phone not in phones:
+                phones.append(phone)
+        if problems:
+            raise ValidationFailed(details=problems)
+        return phones
+
+    async def _price(
+        self, order_in: OrderIn, phones: list[str], digest: str, idempotency_key: str | None
+    ) -> PricedOrder:
+        pizza_ids = {package.pizza_id for package in order_in.packages}
+        pizzas = {pizza.id: pizza for pizza in await self._menu.get_pizzas(pizza_ids)}
+        offers = {
+            (offer.pizza_id, offer.extra_id): offer
+            for offer in (await self._menu.get_offers(pizzas.keys()) if pizzas else [])
+        }
+
+        problems: list[dict[str, str]] = []
+        packages: list[PricedPackage] = []
+        for index, package_in in enumerate(order_in.packages):
+            pizza = pizzas.get(package_in.pizza_id)
+            if pizza is None:
+                problems.append(
+                    {"field": f"body.packages.{index}.pizza_id", "message": "no such pizza"}
+                )
+                continue
+            garnishes: list[PricedGarnish] = []
+            for position, garnish_in in enumerate(package_in.garnishes):
+                offer = offers.get((pizza.id, garnish_in.extra_id))
+                if offer is None:
+                    problems.append(
+                        {
+                            "field": f"body.packages.{index}.garnishes.{position}.extra_id",
+                            "message": f"this extra is not offered with {pizza.name}",
+                        }
+                    )
+                    continue
+                garnishes.append(
+                    PricedGarnish(
+                        id=uuid.uuid4(),
+                        position=position,
+                        extra_id_at_order=offer.extra.id,
+                        name=offer.extra.name,
+                        list_price=offer.extra.price,
+                        is_free=offer.is_free,
+                        quantity=garnish_in.quantity,
+                    )
+                )
+            packages.append(
+                PricedPackage(
+                    id=uuid.uuid4(),
+                    position=index,
+                    pizza_id_at_order=pizza.id,
+                    pizza_snapshot=pizza_out(pizza, self._media_url).model_dump(mode="json"),
+                    pizza_price=pizza.price,
+                    quantity=package_in.quantity,
+                    garnishes=garnishes,
+                )
+            )
+        if problems:
+            raise ValidationFailed(details=problems)
+
+        address = order_in.delivery_address.model_dump()
+        return PricedOrder(
+            id=uuid.uuid4(),
+            name=order_in.name,
+            contact_phones=phones,
+            delivery_address=address,
+            created_at=self._clock(),
+            idempotency_key=idempotency_key,
+            request_digest=digest,
+            packages=packages,
+        )

@@ -1,0 +1,218 @@
+"""Settings for the app, Aerich and the tests: one source, read from the environment and `.env`.
+
+`TORTOISE_ORM` at the bottom is what `[tool.aerich]` in pyproject.toml points at, so migrations
+always run against the same database the app would use.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import phonenumbers
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+MODEL_MODULES = ["usersnack.models", "aerich.models"]
+
+
+class Environment(str, Enum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class DatabaseNotConfigured(RuntimeError):
+    """No DATABASE_URL and no POSTGRES_HOST: only the dev server and the tests start one."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=REPO_ROOT / ".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        # `SERVE_MEDIA=` in .env means "not set", as in .env.sample.
+        env_ignore_empty=True,
+    )
+
+    environment: Environment = Environment.DEVELOPMENT
+
+    database_url: str | None = None
+    postgres_host: str | None = None
+    postgres_port: int = 5432
+    postgres_db: str = "usersnack"
+    postgres_user: str = "postgres"
+    postgres_password: str = ""
+    db_pool_min_size: int = Field(default=1, ge=1, le=100)
+    db_pool_max_size: int = Field(default=10, ge=1, le=100)
+    # asyncpg's command timeout: a query that hangs (say, the database went away mid-request)
+    # fails after this many seconds instead of holding the request forever.
+    db_command_timeout: float = Field(default=10.0, gt=0)
+
+    embedded_postgres_dir: Path = REPO_ROOT / ".data" / "postgres"
+    # Only the test suite reads this: run the tests on that server instead of an embedded one.
+    test_database_url: str | None = None
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    reload: bool = False
+
+    serve_media: bool | None = None
+    media_root: Path = REPO_ROOT / "media"
+    media_url: str = "/media/"
+
+    phone_default_region: str = "AT"
+    max_request_body_bytes: int = Field(default=64 * 1024, ge=1024)
+
+    @field_validator("database_url", "test_database_url", "postgres_host", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("embedded_postgres_dir", "media_root")
+    @classmethod
+    def _relative_to_repo(cls, value: Path) -> Path:
+        return value if value.is_absolute() else REPO_ROOT / value
+
+    @field_validator("database_url", "test_database_url")
+    @classmethod
+    def _known_scheme(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("postgres", "postgresql"):
+            raise ValueError("DATABASE_URL must start with postgres:// or postgresql://")
+        return value
+
+    @field_validator("phone_default_region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        region = value.strip().upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"unknown phone region {value!r}")
+        return region
+
+    @field_validator("media_url")
+    @classmethod
+    def _media_url_shape(cls, value: str) -> str:
+        if not value.startswith("/") or not value.endswith("/"):
+            raise ValueError("MEDIA_URL must start and end with '/'")
+        return value
+
+    @model_validator(mode="after")
+    def _pool_bounds(self) -> Settings:
+        if self.db_pool_min_size > self.db_pool_max_size:
+            raise ValueError("DB_POOL_MIN_SIZE must not exceed DB_POOL_MAX_SIZE")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    @property
+    def is_test(self) -> bool:
+        return self.environment is Environment.TEST
+
+    @property
+    def media_enabled(self) -> bool:
+        """In production Caddy serves /media; everywhere else the app does, unless told."""
+        if self.serve_media is not None:
+            return self.serve_media
+        return not self.is_production
+
+    @property
+    def database_configured(self) -> bool:
+        return self.database_url is not None or self.postgres_host is not None
+
+    def database_credentials(self) -> dict[str, Any]:
+        if self.database_url is not None:
+            return credentials_from_url(self.database_url)
+        if self.postgres_host is not None:
+            return {
+                "host": self.postgres_host,
+                "port": self.postgres_port,
+                "user": self.postgres_user,
+                "password": self.postgres_password,
+                "database": self.postgres_db,
+            }
+        raise DatabaseNotConfigured(
+            "No database configured: set DATABASE_URL (or POSTGRES_HOST), "
+            "or start the app with ./scripts/run.sh, which starts an embedded PostgreSQL."
+        )
+
+    def tortoise_config(self) -> dict[str, Any]:
+        credentials = {
+            **self.database_credentials(),
+            "minsize": self.db_pool_min_size,
+            "maxsize": self.db_pool_max_size,
+            "command_timeout": self.db_command_timeout,
+            "timeout": self.db_command_timeout,
+        }
+        return {
+            "connections": {
+                "default": {"engine": "tortoise.backends.asyncpg", "credentials": credentials}
+            },
+            "apps": {"models": {"models": MODEL_MODULES, "default_connection": "default"}},
+            "use_tz": True,
+            "timezone": "UTC",
+        }
+
+
+def credentials_from_url(url: str) -> dict[str, Any]:
+    """Split a postgres URL into asyncpg credentials; `?host=/dir` selects a Unix socket."""
+    parts = urlsplit(url)
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    host = query.pop("host", None) or parts.hostname or "127.0.0.1"
+    database = unquote(parts.path.lstrip("/")) or "postgres"
+    credentials: dict[str, Any] = {
+        "host": host,
+        "port": int(query.pop("port", None) or parts.port or 5432),
+        "user": unquote(parts.username or "") or "postgres",
+        "password": unquote(parts.password or ""),
+        "database": database,
+    }
+    if "sslmode" in query:
+        credentials["ssl"] = query.pop("sslmode")
+    return credentials
+
+
+def url_from_credentials(credentials: dict[str, Any], *, database: str | None = None) -> str:
+    """The inverse of `credentials_from_url`, for handing a database to a child process."""
+    from urllib.parse import quote
+
+    user = quote(str(credentials.get("user") or "postgres"), safe="")
+    password = quote(str(credentials.get("password") or ""), safe="")
+    auth = f"{user}:{password}@" if password else f"{user}@"
+    name = quote(database or str(credentials["database"]), safe="")
+    host = str(credentials["host"])
+    port = credentials.get("port", 5432)
+    if host.startswith("/"):
+        return f"postgresql://{auth}/{name}?host={quote(host)}&port={port}"
+    return f"postgresql://{auth}{host}:{port}/{name}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def aerich_config() -> dict[str, Any]:
+    settings = get_settings()
+    if not settings.database_configured:
+        # Aerich only needs the model list to write a migration; it connects when it applies one.
+        return {
+            "connections": {"default": "postgres://postgres@127.0.0.1:5432/usersnack"},
+            "apps": {"models": {"models": MODEL_MODULES, "default_connection": "default"}},
+        }
+    return settings.tortoise_config()
+
+
+def __getattr__(name: str) -> Any:
+    # Computed on access, not at import, so importing settings never fails on a bad environment
+    # and tests can change the environment before Aerich reads it.
+    if name == "TORTOISE_ORM":
+        return aerich_config()
+    raise AttributeError(name)
