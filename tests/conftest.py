@@ -102,3 +102,13 @@ async def client(app, clean_db) -> AsyncIterator:  # noqa: ANN001
 @pytest.fixture
 def subprocess_env():  # noqa: ANN201
     return _subprocess_env
+
+
+@pytest.fixture
+def free_tcp_port() -> int:
+    """A loopback port nothing listens on (for "the database is gone" tests)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

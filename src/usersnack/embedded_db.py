@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import asyncpg
 
-from usersnack.settings import credentials_from_url
+from usersnack.settings import credentials_from_url, get_settings
 
 logger = logging.getLogger("usersnack.embedded_db")
 
@@ -101,7 +101,12 @@ class EmbeddedPostgres:
 
 
 async def ensure_database(url: str, *, recreate: bool = False) -> None:
-    """Create the database named in `url` if it is missing (dropping it first with `recreate`)."""
+    """Create the database named in `url` if it is missing (dropping it first with `recreate`).
+
+    Dropping is for throwaway test databases only, so it refuses outside ENVIRONMENT=test.
+    """
+    if recreate and not get_settings().is_test:
+        raise RuntimeError("refusing to drop a database: ENVIRONMENT is not 'test'")
     credentials = credentials_from_url(url)
     name = credentials.pop("database")
     credentials.pop("ssl", None)

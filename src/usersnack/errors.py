@@ -154,6 +154,15 @@ async def handle_error(request: Request, exc: Exception) -> JSONResponse:
         return error_response(
             422, "VALIDATION_ERROR", "The request is not valid.", _validation_details(exc)
         )
+    if isinstance(exc, StarletteHTTPException) and exc.status_code == 400:
+        # FastAPI's only 400 is a body it could not decode (bad UTF-8, nesting too deep):
+        # to the client that is just an invalid body.
+        return error_response(
+            422,
+            "VALIDATION_ERROR",
+            "The request is not valid.",
+            [{"field": "body", "message": "the body could not be parsed", "type": "body_parse"}],
+        )
     if isinstance(exc, StarletteHTTPException):
         status = exc.status_code
         code = _CODES_BY_STATUS.get(

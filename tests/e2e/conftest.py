@@ -22,13 +22,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_healthy(base_url: str, process: subprocess.Popen, log: Path) -> None:
+def wait_until_up(
+    base_url: str, process: subprocess.Popen, log: Path, *, healthy: bool = True
+) -> None:
+    """Wait for /health to answer 200 (or, with healthy=False, to answer at all)."""
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()}")
         try:
-            if httpx.get(f"{base_url}/health", timeout=2).status_code == 200:
+            status = httpx.get(f"{base_url}/health", timeout=5).status_code
+            if status == 200 or not healthy:
                 return
         except httpx.TransportError:
             pass
@@ -37,7 +41,9 @@ def wait_until_healthy(base_url: str, process: subprocess.Popen, log: Path) -> N
 
 
 @contextmanager
-def running_server(command: list[str], env: dict[str, str], log: Path) -> Iterator[str]:
+def running_server(
+    command: list[str], env: dict[str, str], log: Path, *, healthy: bool = True
+) -> Iterator[str]:
     """Start `command` (which must serve on env['PORT']), yield its base URL, then stop it."""
     base_url = f"http://127.0.0.1:{env['PORT']}"
     with log.open("wb") as output:
@@ -45,7 +51,7 @@ def running_server(command: list[str], env: dict[str, str], log: Path) -> Iterat
             command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
         )
     try:
-        wait_until_healthy(base_url, process, log)
+        wait_until_up(base_url, process, log, healthy=healthy)
         yield base_url
     finally:
         if process.poll() is None:

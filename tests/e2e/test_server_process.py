@@ -75,3 +75,22 @@ async def test_run_script_migrates_loads_the_menu_and_serves(clean_db, subproces
         _place_and_read_order(base_url)
         assert httpx.get(f"{base_url}/media/pizzas/meateor.jpg").status_code == 200
     assert "stopping embedded" not in log.read_text()
+
+
+async def test_unreachable_database_gives_503_not_500(subprocess_env, free_tcp_port, tmp_path):
+    """With no database to talk to, requests fail fast in the error format; /health says so."""
+    env = server_env(
+        subprocess_env,
+        DATABASE_URL=f"postgresql://postgres@127.0.0.1:{free_tcp_port}/nowhere",
+        DB_COMMAND_TIMEOUT="2",
+    )
+    command = [sys.executable, "-m", "uvicorn", "usersnack.main:app", "--port", env["PORT"]]
+    with running_server(command, env, tmp_path / "uvicorn.log", healthy=False) as base_url:
+        health = httpx.get(f"{base_url}/health", timeout=10)
+        menu = httpx.get(f"{base_url}/v1/pizzas", timeout=10)
+
+    assert health.status_code == 503
+    assert health.json()["status"] == "unhealthy"
+    assert menu.status_code == 503
+    assert menu.json()["code"] == "SERVICE_UNAVAILABLE"
+    assert menu.headers["retry-after"]

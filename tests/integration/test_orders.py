@@ -240,6 +240,9 @@ async def test_national_phone_in_default_region_and_optional_address_parts(clien
         (b'"text"', "application/json"),
         (b"name=Ada", "application/x-www-form-urlencoded"),
         (b"\xff\xfe\x00garbage", "application/json"),
+        (b"\x8e\x0eR\xd8\xa9s", "application/json"),
+        (b"[" * 20000 + b"]" * 20000, "application/json"),
+        (b'{"name": "\\ud800"}', "application/json"),
     ],
 )
 async def test_malformed_bodies_are_422(client, raw, content_type):

@@ -1,15 +1,29 @@
-"""Text checks shared by request schemas."""
+"""Text types shared by request schemas.
+
+Control characters are refused (PostgreSQL rejects NUL outright, and none belongs in a name
+or an address); surrounding white space is trimmed. The rules are patterns, so the OpenAPI
+schema states exactly what the server accepts.
+"""
 
 from __future__ import annotations
 
-import unicodedata
+from typing import Annotated, Any
+
+from pydantic import StringConstraints
+
+_CONTROL = r"\x00-\x1f\x7f-\x9f"
+ANY_TEXT_PATTERN = rf"^[^{_CONTROL}]*$"
+NON_BLANK_TEXT_PATTERN = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
 
 
-def clean_text(value: str, *, allow_blank: bool = False) -> str:
-    """Trim; refuse blank text and control characters (PostgreSQL rejects NUL outright)."""
-    if any(unicodedata.category(char) == "Cc" for char in value):
-        raise ValueError("must not contain control characters")
-    stripped = value.strip()
-    if not stripped and not allow_blank:
-        raise ValueError("must not be blank")
-    return stripped
+def text(max_length: int, *, required: bool = True) -> Any:
+    """A trimmed string of at most `max_length` characters; `required` means not blank."""
+    return Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True,
+            min_length=1 if required else None,
+            max_length=max_length,
+            pattern=NON_BLANK_TEXT_PATTERN if required else ANY_TEXT_PATTERN,
+        ),
+    ]

@@ -6,11 +6,10 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import AfterValidator
 
 from usersnack.common.dependencies import AppSettings, PageQuery
 from usersnack.common.schemas import MAX_LIMIT, Page, PageOut
-from usersnack.common.validation import clean_text
+from usersnack.common.validation import text
 from usersnack.errors import error_responses
 from usersnack.menu.repository import MenuRepository
 from usersnack.menu.schemas import IngredientOut, PizzaExtraOut, PizzaFilter, PizzaOut
@@ -24,7 +23,7 @@ def get_menu_service(settings: AppSettings) -> MenuService:
 
 
 MenuServiceDep = Annotated[MenuService, Depends(get_menu_service)]
-SearchText = Annotated[str, AfterValidator(lambda value: clean_text(value, allow_blank=True))]
+SearchText = text(100, required=False)
 
 
 @router.get(
@@ -43,7 +42,7 @@ async def list_pizzas(
     page: PageQuery,
     name: Annotated[
         SearchText | None,
-        Query(max_length=100, description="Part of the pizza's name, any case."),
+        Query(description="Part of the pizza's name, any case."),
     ] = None,
     ingredient: Annotated[
         UUID | None, Query(description="Only pizzas with this ingredient (its id).")

@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from usersnack.common.schemas import Money
-from usersnack.common.validation import clean_text
+from usersnack.common.validation import text
 from usersnack.menu.schemas import PizzaOut
 
 MAX_PHONES = 3
@@ -19,15 +19,9 @@ MAX_EXTRA_QUANTITY = 10
 MAX_GARNISHES = 20
 
 
-RequiredName = Annotated[
-    str, Field(min_length=1, max_length=100), AfterValidator(lambda value: clean_text(value))
-]
-Line = Annotated[
-    str, Field(min_length=1, max_length=200), AfterValidator(lambda value: clean_text(value))
-]
-ShortOptional = Annotated[
-    str, Field(max_length=20), AfterValidator(lambda value: clean_text(value, allow_blank=True))
-]
+RequiredName = text(100)
+Line = text(200)
+ShortOptional = text(20, required=False)
 PhoneText = Annotated[str, Field(min_length=1, max_length=40)]
 
 
@@ -36,9 +30,7 @@ class DeliveryAddressIn(BaseModel):
     house_number: ShortOptional | None = Field(default=None, examples=["12A"])
     apt: ShortOptional | None = Field(default=None, examples=["4"])
     city: Line = Field(examples=["Wien"])
-    country: Annotated[
-        str, Field(min_length=1, max_length=100), AfterValidator(lambda value: clean_text(value))
-    ] = Field(examples=["Austria"])
+    country: text(100) = Field(examples=["Austria"])
 
 
 class GarnishIn(BaseModel):
