@@ -6,18 +6,30 @@ always run against the same database the app would use.
 
 from __future__ import annotations
 
+import json
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import phonenumbers
-from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MODEL_MODULES = ["usersnack.models", "aerich.models"]
+
+
+MIN_ADMIN_KEY_LENGTH = 32
+DEV_FRONTEND_ORIGINS = ("http://localhost:5173", "http://127.0.0.1:5173")
+_PLACEHOLDER_WORDS = ("change", "placeholder", "example", "secret", "password", "xxx", "todo")
+
+
+def looks_like_placeholder(value: str) -> bool:
+    """True for empty values and the sample values people forget to replace."""
+    lowered = value.strip().lower()
+    return not lowered or any(word in lowered for word in _PLACEHOLDER_WORDS)
 
 
 class Environment(str, Enum):
@@ -68,11 +80,31 @@ class Settings(BaseSettings):
     phone_default_region: str = "AT"
     max_request_body_bytes: int = Field(default=64 * 1024, ge=1024)
 
+    # Staff API key (Authorization: Bearer ...). Unset: the admin API is off.
+    admin_api_key: SecretStr | None = None
+    # Browser origins allowed to call the API (comma-separated or a JSON list). Unset: the local
+    # front-end dev server in development, none in production; "*" is refused in production.
+    cors_origins: Annotated[list[str] | None, NoDecode] = None
+    # Proxies whose X-Forwarded-For/-Proto are believed (comma-separated IPs or CIDRs).
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"]
+    )
+
     @field_validator("database_url", "test_database_url", "postgres_host", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
             return None
+        return value
+
+    @field_validator("cors_origins", "forwarded_allow_ips", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [item.strip() for item in text.split(",") if item.strip()]
         return value
 
     @field_validator("embedded_postgres_dir", "media_root")
@@ -108,6 +140,27 @@ class Settings(BaseSettings):
             raise ValueError("DB_POOL_MIN_SIZE must not exceed DB_POOL_MAX_SIZE")
         return self
 
+    @model_validator(mode="after")
+    def _safe_in_production(self) -> Settings:
+        """Production refuses the defaults that are only fine on a developer's machine."""
+        if not self.is_production:
+            return self
+        if self.admin_api_key is not None:
+            key = self.admin_api_key.get_secret_value()
+            if len(key) < MIN_ADMIN_KEY_LENGTH or looks_like_placeholder(key):
+                raise ValueError(
+                    f"ADMIN_API_KEY must be a random secret of at least {MIN_ADMIN_KEY_LENGTH} "
+                    "characters in production (e.g. `openssl rand -hex 32`)"
+                )
+        password = self.postgres_password
+        if self.database_url is not None:
+            password = unquote(urlsplit(self.database_url).password or "")
+        if self.database_configured and looks_like_placeholder(password):
+            raise ValueError("the database password is a placeholder; set a real one")
+        if "*" in (self.cors_origins or []):
+            raise ValueError("CORS_ORIGINS must list origins in production, not '*'")
+        return self
+
     @property
     def is_production(self) -> bool:
         return self.environment is Environment.PRODUCTION
@@ -115,6 +168,12 @@ class Settings(BaseSettings):
     @property
     def is_test(self) -> bool:
         return self.environment is Environment.TEST
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        if self.cors_origins is not None:
+            return self.cors_origins
+        return [] if self.is_production else list(DEV_FRONTEND_ORIGINS)
 
     @property
     def media_enabled(self) -> bool:

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from usersnack.settings import Settings
+
+STRONG_KEY = "9f2c4e7a1b3d5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6"
+
+
+def production(**values: object) -> Settings:
+    values.setdefault("database_url", "postgresql://app:Zq8vR2mT7wK4@db:5432/usersnack")
+    return Settings(_env_file=None, environment="production", **values)
+
+
+def test_database_url_forms():
+    settings = Settings(_env_file=None, database_url="postgres://u:p%40ss@h:6543/d")
+    assert settings.database_credentials() == {
+        "host": "h",
+        "port": 6543,
+        "user": "u",
+        "password": "p@ss",
+        "database": "d",
+    }
+    socket = Settings(_env_file=None, database_url="postgresql://postgres@/d?host=/tmp/s&port=5")
+    assert socket.database_credentials()["host"] == "/tmp/s"
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, database_url="mysql://x@y/z")
+
+
+def test_postgres_parts_when_no_url():
+    settings = Settings(_env_file=None, postgres_host="db", postgres_password="pw")
+    assert settings.database_credentials()["host"] == "db"
+
+
+def test_production_accepts_real_secrets(monkeypatch):
+    monkeypatch.delenv("SERVE_MEDIA", raising=False)
+    settings = production(admin_api_key=STRONG_KEY, cors_origins="https://shop.example.org")
+    assert settings.allowed_origins == ["https://shop.example.org"]
+    assert not settings.media_enabled
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"admin_api_key": "short"},
+        {"admin_api_key": "change-me-" + "x" * 40},
+        {"cors_origins": "*"},
+        {"database_url": "postgresql://app:change-me@db/usersnack"},
+        {"database_url": None, "postgres_host": "db", "postgres_password": ""},
+    ],
+)
+def test_production_refuses_insecure_values(values):
+    with pytest.raises(ValidationError):
+        production(**values)
+
+
+def test_development_defaults():
+    settings = Settings(_env_file=None)
+    assert settings.allowed_origins == ["http://localhost:5173", "http://127.0.0.1:5173"]
+    assert settings.media_enabled
+    assert Settings(_env_file=None, cors_origins='["http://a", "http://b"]').cors_origins == [
+        "http://a",
+        "http://b",
+    ]
