@@ -5,6 +5,14 @@ from pydantic import ValidationError
 
 from usersnack.settings import Settings
 
+
+@pytest.fixture(autouse=True)
+def _no_process_settings(monkeypatch):
+    """These tests read only what they pass, not what the test session put in the environment."""
+    for name in ("DATABASE_URL", "POSTGRES_HOST", "SERVE_MEDIA", "CORS_ORIGINS", "ADMIN_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+
 STRONG_KEY = "9f2c4e7a1b3d5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6"
 
 
@@ -33,8 +41,7 @@ def test_postgres_parts_when_no_url():
     assert settings.database_credentials()["host"] == "db"
 
 
-def test_production_accepts_real_secrets(monkeypatch):
-    monkeypatch.delenv("SERVE_MEDIA", raising=False)
+def test_production_accepts_real_secrets():
     settings = production(admin_api_key=STRONG_KEY, cors_origins="https://shop.example.org")
     assert settings.allowed_origins == ["https://shop.example.org"]
     assert not settings.media_enabled
