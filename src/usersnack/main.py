@@ -14,6 +14,9 @@ from tortoise.contrib.fastapi import RegisterTortoise
 from usersnack import health
 from usersnack.errors import AppError, handle_error
 from usersnack.menu import endpoints as menu_endpoints
+from usersnack.menu.cache import MenuCache, MenuChangeWatcher
+from usersnack.menu.http_cache import MenuResponseCacheMiddleware
+from usersnack.menu.repository import MenuChangeFeed, MenuRepository
 from usersnack.middleware import BodySizeLimitMiddleware
 from usersnack.orders import endpoints as order_endpoints
 from usersnack.settings import Settings, get_settings
@@ -35,13 +38,22 @@ TAGS = [
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    menu_cache = MenuCache(MenuRepository().load_menu_snapshot, media_url=settings.media_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # RegisterTortoise (not a bare Tortoise.init) so the ORM context is visible to every
         # request task under a real server.
         async with RegisterTortoise(app, config=settings.tortoise_config()):
-            yield
+            watcher = MenuChangeWatcher(
+                menu_cache, lambda: MenuChangeFeed(settings.database_credentials())
+            )
+            watcher.start()
+            app.state.menu_watcher = watcher
+            try:
+                yield
+            finally:
+                await watcher.stop()
 
     app = FastAPI(
         title="UserSnack API",
@@ -53,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         strict_content_type=False,
     )
     app.state.settings = settings
+    app.state.menu_cache = menu_cache
 
     for error_type in (AppError, RequestValidationError, StarletteHTTPException, Exception):
         app.add_exception_handler(error_type, handle_error)
@@ -69,6 +82,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             name="media",
         )
 
+    app.add_middleware(
+        MenuResponseCacheMiddleware, cache=menu_cache, prefixes=("/v1/pizzas", "/v1/ingredients")
+    )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
     return app
 

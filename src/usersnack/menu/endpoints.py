@@ -5,21 +5,21 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 
-from usersnack.common.dependencies import AppSettings, PageQuery
+from usersnack.common.dependencies import PageQuery
 from usersnack.common.schemas import MAX_LIMIT, Page, PageOut
 from usersnack.common.validation import text
 from usersnack.errors import error_responses
-from usersnack.menu.repository import MenuRepository
 from usersnack.menu.schemas import IngredientOut, PizzaExtraOut, PizzaFilter, PizzaOut
 from usersnack.menu.service import MenuService
+from usersnack.menu.http_cache import menu_response
 
 router = APIRouter(prefix="/v1", tags=["menu"])
 
 
-def get_menu_service(settings: AppSettings) -> MenuService:
-    return MenuService(MenuRepository(), media_url=settings.media_url)
+def get_menu_service(request: Request) -> MenuService:
+    return MenuService(request.app.state.menu_cache)
 
 
 MenuServiceDep = Annotated[MenuService, Depends(get_menu_service)]
@@ -47,8 +47,9 @@ async def list_pizzas(
     ingredient: Annotated[
         UUID | None, Query(description="Only pizzas with this ingredient (its id).")
     ] = None,
-) -> PageOut[PizzaOut]:
-    return await service.list_pizzas(PizzaFilter(name=name or None, ingredient_id=ingredient), page)
+) -> Response:
+    pizza_filter = PizzaFilter(name=name or None, ingredient_id=ingredient)
+    return menu_response(await service.list_pizzas(pizza_filter, page))
 
 
 @router.get(
@@ -57,8 +58,8 @@ async def list_pizzas(
     response_model=PizzaOut,
     responses=error_responses(404, 422, 503),
 )
-async def get_pizza(pizza_id: UUID, service: MenuServiceDep) -> PizzaOut:
-    return await service.get_pizza(pizza_id)
+async def get_pizza(pizza_id: UUID, service: MenuServiceDep) -> Response:
+    return menu_response(await service.get_pizza(pizza_id))
 
 
 @router.get(
@@ -68,10 +69,8 @@ async def get_pizza(pizza_id: UUID, service: MenuServiceDep) -> PizzaOut:
     response_model=PageOut[PizzaExtraOut],
     responses=error_responses(404, 422, 503),
 )
-async def list_pizza_extras(
-    pizza_id: UUID, service: MenuServiceDep, page: PageQuery
-) -> PageOut[PizzaExtraOut]:
-    return await service.list_pizza_extras(pizza_id, page)
+async def list_pizza_extras(pizza_id: UUID, service: MenuServiceDep, page: PageQuery) -> Response:
+    return menu_response(await service.list_pizza_extras(pizza_id, page))
 
 
 @router.get(
@@ -85,5 +84,5 @@ async def list_ingredients(
     service: MenuServiceDep,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=10 * MAX_LIMIT)] = 10 * MAX_LIMIT,
-) -> PageOut[IngredientOut]:
-    return await service.list_ingredients(Page(offset=offset, limit=limit))
+) -> Response:
+    return menu_response(await service.list_ingredients(Page(offset=offset, limit=limit)))

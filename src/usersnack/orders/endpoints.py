@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Depends, Header, Response
+from fastapi import APIRouter, Body, Depends, Header, Request, Response
 
 from usersnack.common.dependencies import AppSettings
 from usersnack.errors import error_responses
-from usersnack.menu.repository import MenuRepository
 from usersnack.orders.repository import OrderRepository
 from usersnack.orders.schemas import OrderIn, OrderOut
 from usersnack.orders.service import OrderService
@@ -20,12 +19,11 @@ router = APIRouter(prefix="/v1", tags=["orders"])
 IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 
 
-def get_order_service(settings: AppSettings) -> OrderService:
+def get_order_service(request: Request, settings: AppSettings) -> OrderService:
     return OrderService(
         OrderRepository(),
-        MenuRepository(),
+        request.app.state.menu_cache,
         phone_region=settings.phone_default_region,
-        media_url=settings.media_url,
     )
 
 
