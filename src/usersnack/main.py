@@ -63,6 +63,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         # A body without Content-Type is read as JSON; a form or text body is still refused.
         strict_content_type=False,
+        # FastAPI's built-in OpenTelemetry hooks cost a provider look-up on every request;
+        # nothing here exports traces (metrics and logs are our own).
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.settings = settings
     app.state.menu_cache = menu_cache

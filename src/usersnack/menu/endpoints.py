@@ -18,7 +18,7 @@ from usersnack.menu.http_cache import menu_response
 router = APIRouter(prefix="/v1", tags=["menu"])
 
 
-def get_menu_service(request: Request) -> MenuService:
+async def get_menu_service(request: Request) -> MenuService:
     return MenuService(request.app.state.menu_cache)
 
 

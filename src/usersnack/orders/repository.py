@@ -72,7 +72,7 @@ class OrderRepository:
             [package.id for package in packages],
             [package.position for package in packages],
             [package.pizza_id_at_order for package in packages],
-            [json.dumps(package.pizza_snapshot) for package in packages],
+            [package.pizza_json for package in packages],
             [package.pizza_price for package in packages],
             [package.quantity for package in packages],
             [package.unit_price for package in packages],
