@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from tortoise.contrib.fastapi import RegisterTortoise
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from usersnack import health
 from usersnack.errors import AppError, handle_error
@@ -89,6 +90,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         MenuResponseCacheMiddleware, cache=menu_cache, prefixes=("/v1/pizzas", "/v1/ingredients")
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
+    # Outermost, so everything inside sees the real client and scheme. Added here rather than by
+    # a server flag so that whatever starts the app (uvicorn, gunicorn, tests) trusts
+    # X-Forwarded-For/-Proto from FORWARDED_ALLOW_IPS (the reverse proxy) and from no one else.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     return app
 
 
