@@ -85,6 +85,16 @@ def _drop_color_message(_: Any, __: str, event_dict: EventDict) -> EventDict:
     return event_dict
 
 
+_LEADING_KEYS = ("timestamp", "level", "logger", "message", "request_id")
+
+
+def _leading_keys_first(_: Any, __: str, event_dict: EventDict) -> EventDict:
+    # The same keys at the start of every line make a stream of them easy to read by eye.
+    ordered = {key: event_dict.pop(key) for key in _LEADING_KEYS if key in event_dict}
+    ordered.update(event_dict)
+    return ordered
+
+
 def _shared_processors() -> list[Processor]:
     return [
         structlog.contextvars.merge_contextvars,
@@ -117,6 +127,7 @@ def configure_logging(level: str = "INFO", *, secrets: Iterable[str] = ()) -> No
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
             structlog.processors.EventRenamer("message"),
+            _leading_keys_first,
             structlog.processors.JSONRenderer(sort_keys=False),
             SecretMasker(secrets),
         ],
@@ -138,6 +149,9 @@ def configure_logging(level: str = "INFO", *, secrets: Iterable[str] = ()) -> No
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    # Tortoise logs every query with its parameters at DEBUG: names, phone numbers and
+    # addresses. Those lines never reach the log, whatever LOG_LEVEL says.
+    logging.getLogger("tortoise.db_client").setLevel(max(logging.INFO, root.level))
     # The app writes its own access line (with the request id, route and duration), so
     # uvicorn's would only repeat it without them.
     access = logging.getLogger("uvicorn.access")

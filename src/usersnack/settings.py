@@ -310,9 +310,10 @@ def load_settings(*, require_database: bool = False) -> Settings:
     except (ValidationError, SettingsError) as error:
         raise InvalidSettings(describe_invalid_settings(error)) from None
     if require_database and not settings.database_configured:
+        hint = "" if settings.is_production else "; ./scripts/run.sh starts an embedded one"
         raise InvalidSettings(
             "usersnack: missing setting DATABASE_URL: set DATABASE_URL (or POSTGRES_HOST) to "
-            "your PostgreSQL server; ./scripts/run.sh starts an embedded one instead"
+            f"your PostgreSQL server{hint}"
         )
     return settings
 
