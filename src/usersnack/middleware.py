@@ -89,7 +89,23 @@ def request_id_from(headers: list[tuple[bytes, bytes]]) -> str:
     return uuid.uuid4().hex
 
 
-class RequestContextMiddleware:
+class _HttpMiddleware:
+    """Pure ASGI middleware that acts on HTTP requests and passes everything else through."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.handle(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RequestContextMiddleware(_HttpMiddleware):
     """Request id, one access log line and the request metrics, for every HTTP request.
 
     The outermost middleware, so it sees the final status of everything inside it, CORS
@@ -97,13 +113,7 @@ class RequestContextMiddleware:
     variables, so every line logged while the request runs carries it.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
 
         request_id = request_id_from(scope.get("headers", []))
         mounted_route = metrics.mounted_route_template(scope)
@@ -139,7 +149,7 @@ class RequestContextMiddleware:
                 )
 
 
-class UnhandledErrorMiddleware:
+class UnhandledErrorMiddleware(_HttpMiddleware):
     """Turns an exception nothing else handled into the 500 error body, inside CORS.
 
     Starlette answers unhandled errors in its outermost layer, outside every middleware, so
@@ -147,13 +157,7 @@ class UnhandledErrorMiddleware:
     hide the error body from the front end). Here the error handler runs inside them.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def tracking_send(message: Message) -> None:
