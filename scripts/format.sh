@@ -1,3 +1,3 @@
 #!/usr/bin/env bash
 source "$(dirname "$0")/_bootstrap.sh"
-exec black src scripts tests migrations
+exec black src scripts tests migrations benchmarks

@@ -78,7 +78,10 @@ def settings(database_url: str):  # noqa: ANN201 - returns usersnack Settings
 async def app(settings):  # noqa: ANN001, ANN201
     from usersnack.main import create_app
 
+    from tests.factories import on_menu_write
+
     application = create_app(settings)
+    on_menu_write(application.state.menu_cache.invalidate)
     async with application.router.lifespan_context(application):
         yield application
 
@@ -87,7 +90,10 @@ async def app(settings):  # noqa: ANN001, ANN201
 async def clean_db(app, settings) -> None:  # noqa: ANN001
     from usersnack.db import truncate_app_tables
 
+    from tests.factories import menu_changed
+
     await truncate_app_tables(settings)
+    menu_changed()
 
 
 @pytest.fixture

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from decimal import Decimal
 
 from usersnack.menu.repository import MenuRepository
 
 _counter = itertools.count(1)
+
+# Each app under test registers its menu cache's invalidate here (tests/conftest.py): test data
+# written straight through the repository must not wait for the change notification.
+_menu_write_hooks: list[Callable[[], None]] = []
+
+
+def on_menu_write(hook: Callable[[], None]) -> None:
+    _menu_write_hooks.append(hook)
+
+
+def menu_changed() -> None:
+    for hook in _menu_write_hooks:
+        hook()
 
 
 def _unique(prefix: str) -> str:
@@ -15,11 +29,15 @@ def _unique(prefix: str) -> str:
 
 
 async def make_ingredient(*, name: str | None = None):  # noqa: ANN201
-    return await MenuRepository().add_ingredient(name or _unique("ingredient"))
+    ingredient = await MenuRepository().add_ingredient(name or _unique("ingredient"))
+    menu_changed()
+    return ingredient
 
 
 async def make_extra(*, name: str | None = None, price: str = "1.50"):  # noqa: ANN201
-    return await MenuRepository().add_extra(name or _unique("extra"), Decimal(price))
+    extra = await MenuRepository().add_extra(name or _unique("extra"), Decimal(price))
+    menu_changed()
+    return extra
 
 
 async def make_pizza(
@@ -42,7 +60,8 @@ async def make_pizza(
     offers = [(extra, False) for extra in extras or []]
     offers += [(extra, True) for extra in free_extras or []]
     await repository.set_pizza_offers(pizza, offers)
-    return await repository.get_pizza(pizza.id)
+    menu_changed()
+    return await repository.get_pizza_by_name(pizza.name)
 
 
 def order_body(

@@ -17,6 +17,9 @@ from usersnack.docs import add_docs
 from usersnack.errors import AppError, handle_error
 from usersnack.logs import configure_logging
 from usersnack.menu import endpoints as menu_endpoints
+from usersnack.menu.cache import MenuCache, MenuChangeWatcher
+from usersnack.menu.http_cache import MenuResponseCacheMiddleware
+from usersnack.menu.repository import MenuChangeFeed, MenuRepository
 from usersnack.middleware import (
     REQUEST_ID_HEADER,
     BodySizeLimitMiddleware,
@@ -57,13 +60,22 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, secrets=settings.secret_values())
+    menu_cache = MenuCache(MenuRepository().load_menu_snapshot, media_url=settings.media_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # RegisterTortoise (not a bare Tortoise.init) so the ORM context is visible to every
         # request task under a real server.
         async with RegisterTortoise(app, config=settings.tortoise_config()):
-            yield
+            watcher = MenuChangeWatcher(
+                menu_cache, lambda: MenuChangeFeed(settings.database_credentials())
+            )
+            watcher.start()
+            app.state.menu_watcher = watcher
+            try:
+                yield
+            finally:
+                await watcher.stop()
 
     app = FastAPI(
         title="UserSnack API",
@@ -76,8 +88,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Served by add_docs from packaged assets instead of a CDN.
         docs_url=None,
         redoc_url=None,
+        # FastAPI's built-in OpenTelemetry hooks cost a provider look-up on every request;
+        # nothing here exports traces (metrics and logs are our own).
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.settings = settings
+    app.state.menu_cache = menu_cache
 
     for error_type in (AppError, RequestValidationError, StarletteHTTPException, Exception):
         app.add_exception_handler(error_type, handle_error)
@@ -96,6 +112,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             name="media",
         )
 
+    app.add_middleware(
+        MenuResponseCacheMiddleware, cache=menu_cache, prefixes=("/v1/pizzas", "/v1/ingredients")
+    )
     # Outermost last: request id and access log around CORS around the error fallback.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
     app.add_middleware(UnhandledErrorMiddleware)

@@ -11,7 +11,10 @@ the values to files there, which `/metrics` adds up over all workers.
 from __future__ import annotations
 
 import os
+import re
 import secrets
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import (
@@ -72,6 +75,26 @@ def mounted_route_template(scope: Scope) -> str | None:
     return None
 
 
+_DOCUMENTED_TEMPLATES: WeakKeyDictionary[Any, list[tuple[re.Pattern[str], str]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _documented_route_template(app: Any, path: str) -> str | None:
+    """The OpenAPI path template `path` falls under, for answers given before routing ran
+    (the menu response cache replays responses without reaching the router)."""
+    if app is None or not hasattr(app, "openapi"):
+        return None
+    patterns = _DOCUMENTED_TEMPLATES.get(app)
+    if patterns is None:
+        patterns = [
+            (re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(t)) + "$"), t)
+            for t in app.openapi().get("paths", {})
+        ]
+        _DOCUMENTED_TEMPLATES[app] = patterns
+    return next((template for pattern, template in patterns if pattern.match(path)), None)
+
+
 def route_template(scope: Scope, before: str | None) -> str:
     """The matched route's path template (`before` from mounted_route_template), after the app ran.
 
@@ -81,7 +104,7 @@ def route_template(scope: Scope, before: str | None) -> str:
     path = getattr(route, "path", None)
     if isinstance(path, str) and not isinstance(route, Mount):
         return path
-    return before or UNMATCHED_ROUTE
+    return before or _documented_route_template(scope.get("app"), scope["path"]) or UNMATCHED_ROUTE
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:

@@ -233,6 +233,7 @@ class Settings(BaseSettings):
             "maxsize": self.db_pool_max_size,
             "command_timeout": self.db_command_timeout,
             "timeout": self.db_command_timeout,
+            "reset": keep_session_state,
         }
         return {
             "connections": {
@@ -242,6 +243,15 @@ class Settings(BaseSettings):
             "use_tz": True,
             "timezone": "UTC",
         }
+
+
+async def keep_session_state(connection: Any) -> None:
+    """Pool reset hook that skips asyncpg's reset query on every release.
+
+    The default sends `RESET ALL; UNLISTEN *; CLOSE ALL; ...` each time a connection goes back
+    to the pool: a round trip per request. Pooled connections here never change session
+    state (LISTEN has its own connection), and asyncpg still rolls back an open transaction.
+    """
 
 
 def credentials_from_url(url: str) -> dict[str, Any]:

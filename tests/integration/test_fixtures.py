@@ -5,6 +5,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from tests.factories import menu_changed
 from usersnack.fixtures.loader import MENU_FILE, load_menu, read_menu
 
 MEDIA_ROOT = Path(__file__).resolve().parents[2] / "media"
@@ -30,6 +31,7 @@ def test_fixture_images_are_real_images():
 
 async def test_loading_twice_changes_nothing(client):
     first = await load_menu()
+    menu_changed()
     assert first.counts["pizzas created"] == len(read_menu().pizzas)
     before = (await client.get("/v1/pizzas?limit=100")).json()
 
@@ -47,6 +49,7 @@ async def test_loader_brings_changed_items_in_line(client, tmp_path):
     changed.write_text(json.dumps(data))
 
     report = await load_menu(changed)
+    menu_changed()
 
     assert report.counts["pizzas updated"] == 1
     name = data["pizzas"][0]["name"]
@@ -56,6 +59,7 @@ async def test_loader_brings_changed_items_in_line(client, tmp_path):
 
 async def test_fixture_menu_through_the_api(client):
     await load_menu()
+    menu_changed()
     body = (await client.get("/v1/pizzas?name=meateor")).json()
     [meateor] = body["results"]
     assert meateor["price"] == "16.90"

@@ -102,3 +102,18 @@ async def test_production_metrics_without_an_admin_key_are_not_there():
 async def test_metrics_stay_out_of_the_public_schema():
     app = create_app(Settings(_env_file=None))
     assert "/metrics" not in app.openapi()["paths"]
+
+
+async def test_cached_menu_answers_count_under_their_route(client):
+    await make_pizza()
+    before = _samples((await client.get("/metrics")).text)
+    first = await client.get("/v1/ingredients")
+    # Answered from the menu response cache, before routing: still labelled by its route.
+    again = await client.get("/v1/ingredients", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    after = _samples((await client.get("/metrics")).text)
+    route = {"method": "GET", "route": "/v1/ingredients"}
+    counted = _value(after, "usersnack_http_requests_total", **route, status="304") - _value(
+        before, "usersnack_http_requests_total", **route, status="304"
+    )
+    assert counted == 1

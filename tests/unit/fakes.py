@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, AsyncIterator
+from typing import Any
 from uuid import UUID
 
-from usersnack.common.schemas import Page
+from usersnack.menu.cache import MenuCache
 from usersnack.orders.repository import IdempotencyKeyTaken
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
@@ -61,10 +60,13 @@ def extra(*, name: str = "olives", price: str = "1.20") -> FakeExtra:
 
 
 class FakeMenu:
+    """Menu data as MenuRepository.load_menu_snapshot returns it, without a database."""
+
     def __init__(self) -> None:
         self.pizzas: dict[UUID, FakePizza] = {}
         self.offers: list[FakeOffer] = []
         self.ingredients: list[FakeIngredient] = []
+        self.loads = 0
 
     def add(self, *pizzas: FakePizza) -> None:
         for item in pizzas:
@@ -73,44 +75,56 @@ class FakeMenu:
     def offer(self, pizza_: FakePizza, extra_: FakeExtra, *, is_free: bool = False) -> None:
         self.offers.append(FakeOffer(pizza_.id, extra_, is_free))
 
-    async def list_pizzas(self, pizza_filter: Any, page: Page) -> tuple[list[FakePizza], int]:
-        found = sorted(self.pizzas.values(), key=lambda p: (p.name, str(p.id)))
-        if pizza_filter.name:
-            found = [p for p in found if pizza_filter.name.lower() in p.name.lower()]
-        if pizza_filter.ingredient_id:
-            found = [
-                p for p in found if pizza_filter.ingredient_id in {i.id for i in p.ingredients}
-            ]
-        return found[page.offset : page.offset + page.limit], len(found)
+    async def load_menu_snapshot(self) -> dict[str, Any]:
+        self.loads += 1
+        ingredients = {i.id: i for i in self.ingredients}
+        extras = {offer.extra.id: offer.extra for offer in self.offers}
+        pizzas = sorted(self.pizzas.values(), key=lambda p: (p.name, str(p.id)))
+        for pizza_ in pizzas:
+            ingredients.update({i.id: i for i in pizza_.ingredients})
+        return {
+            "ingredients": [
+                {"id": str(i.id), "name": i.name}
+                for i in sorted(ingredients.values(), key=lambda i: (i.name, str(i.id)))
+            ],
+            "extras": [
+                {"id": str(e.id), "name": e.name, "price": str(e.price)} for e in extras.values()
+            ],
+            "pizzas": [
+                {
+                    "id": str(p.id),
+                    "name": p.name,
+                    "price": str(p.price),
+                    "images": list(p.images),
+                    "created_at": p.created_at.isoformat(),
+                    "updated_at": p.updated_at.isoformat(),
+                    "ingredient_ids": [
+                        str(i.id) for i in sorted(p.ingredients, key=lambda i: (i.name, str(i.id)))
+                    ],
+                    "offers": [
+                        {"extra_id": str(o.extra.id), "is_free": o.is_free}
+                        for o in sorted(
+                            (o for o in self.offers if o.pizza_id == p.id),
+                            key=lambda o: (o.extra.name, str(o.extra.id)),
+                        )
+                    ],
+                }
+                for p in pizzas
+            ],
+        }
 
-    async def get_pizza(self, pizza_id: UUID) -> FakePizza | None:
-        return self.pizzas.get(pizza_id)
-
-    async def pizza_exists(self, pizza_id: UUID) -> bool:
-        return pizza_id in self.pizzas
-
-    async def get_pizzas(self, pizza_ids: Any) -> list[FakePizza]:
-        return [self.pizzas[i] for i in pizza_ids if i in self.pizzas]
-
-    async def get_offers(self, pizza_ids: Any) -> list[FakeOffer]:
-        wanted = set(pizza_ids)
-        return [offer for offer in self.offers if offer.pizza_id in wanted]
-
-    async def list_pizza_extras(self, pizza_id: UUID, page: Page) -> tuple[list[FakeOffer], int]:
-        offers = sorted(
-            (o for o in self.offers if o.pizza_id == pizza_id), key=lambda o: o.extra.name
-        )
-        return offers[page.offset : page.offset + page.limit], len(offers)
-
-    async def list_ingredients(self, page: Page) -> tuple[list[FakeIngredient], int]:
-        return self.ingredients[page.offset : page.offset + page.limit], len(self.ingredients)
+    def cache(self) -> MenuCache:
+        """A MenuCache over this data that never expires on its own (as if watched)."""
+        cache = MenuCache(self.load_menu_snapshot, media_url="/media/")
+        cache.watched = True
+        return cache
 
 
 class FakeOrders:
     def __init__(self) -> None:
         self.orders: dict[UUID, Any] = {}
         self.by_key: dict[str, Any] = {}
-        # Simulates a concurrent request that stores this order under the key first.
+        # A concurrent request that stores its order under the same key first.
         self.racing_order: Any | None = None
 
     async def get_order(self, order_id: UUID) -> Any | None:
@@ -131,8 +145,3 @@ class FakeOrders:
         self.orders[order.id] = order
         if order.idempotency_key is not None:
             self.by_key[order.idempotency_key] = order
-
-
-@asynccontextmanager
-async def no_transaction() -> AsyncIterator[None]:
-    yield

@@ -13,14 +13,14 @@ from usersnack.settings import Settings
 MAX_OFFSET = 1_000_000
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
 AppSettings = Annotated[Settings, Depends(get_app_settings)]
 
 
-def get_page(
+async def get_page(
     offset: Annotated[
         int, Query(ge=0, le=MAX_OFFSET, description="How many matches to skip.", examples=[0])
     ] = 0,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Generic, TypeVar
 
+from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 CENT = Decimal("0.01")
@@ -43,3 +44,19 @@ class PageOut(BaseModel, Generic[T]):
     offset: int = Field(ge=0)
     limit: int = Field(ge=1)
     size: int = Field(ge=0, description="Total number of matches, over all pages.")
+
+
+def schema_response(
+    schema: BaseModel, *, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """A schema the service built, serialized once.
+
+    Returning the model itself would make FastAPI validate it again against `response_model`
+    before serializing; our services already build the exact schema.
+    """
+    return Response(
+        content=schema.model_dump_json(),
+        status_code=status_code,
+        headers=headers,
+        media_type="application/json",
+    )

@@ -5,27 +5,28 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from usersnack.common.dependencies import AppSettings, PageQuery
+from usersnack.common.dependencies import PageQuery
 from usersnack.common.schemas import MAX_LIMIT, Page, PageOut
 from usersnack.common.validation import text
 from usersnack.errors import error_responses
-from usersnack.menu.repository import MenuRepository
 from usersnack.menu.schemas import IngredientOut, PizzaExtraOut, PizzaFilter, PizzaOut
 from usersnack.menu.service import MenuService
+from usersnack.menu.http_cache import menu_response
 
 router = APIRouter(prefix="/v1", tags=["menu"])
 
 
-def get_menu_service(settings: AppSettings) -> MenuService:
-    return MenuService(MenuRepository(), media_url=settings.media_url)
+async def get_menu_service(request: Request) -> MenuService:
+    return MenuService(request.app.state.menu_cache)
 
 
 MenuServiceDep = Annotated[MenuService, Depends(get_menu_service)]
 SearchText = text(100, required=False)
 EXAMPLE_PIZZA_ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 PizzaId = Annotated[UUID, Path(description="The pizza's id.", examples=[EXAMPLE_PIZZA_ID])]
+MAX_INGREDIENTS = 10 * MAX_LIMIT
 
 
 @router.get(
@@ -53,8 +54,9 @@ async def list_pizzas(
             examples=["7c9e6679-7425-40de-944b-e07fc1f90ae7"],
         ),
     ] = None,
-) -> PageOut[PizzaOut]:
-    return await service.list_pizzas(PizzaFilter(name=name or None, ingredient_id=ingredient), page)
+) -> Response:
+    pizza_filter = PizzaFilter(name=name or None, ingredient_id=ingredient)
+    return menu_response(await service.list_pizzas(pizza_filter, page))
 
 
 @router.get(
@@ -67,8 +69,8 @@ async def list_pizzas(
     response_model=PizzaOut,
     responses=error_responses(404, 422, 503),
 )
-async def get_pizza(pizza_id: PizzaId, service: MenuServiceDep) -> PizzaOut:
-    return await service.get_pizza(pizza_id)
+async def get_pizza(pizza_id: PizzaId, service: MenuServiceDep) -> Response:
+    return menu_response(await service.get_pizza(pizza_id))
 
 
 @router.get(
@@ -80,8 +82,8 @@ async def get_pizza(pizza_id: PizzaId, service: MenuServiceDep) -> PizzaOut:
 )
 async def list_pizza_extras(
     pizza_id: PizzaId, service: MenuServiceDep, page: PageQuery
-) -> PageOut[PizzaExtraOut]:
-    return await service.list_pizza_extras(pizza_id, page)
+) -> Response:
+    return menu_response(await service.list_pizza_extras(pizza_id, page))
 
 
 @router.get(
@@ -99,9 +101,8 @@ async def list_ingredients(
     limit: Annotated[
         int,
         Query(
-            ge=1, le=10 * MAX_LIMIT, description="How many ingredients to return.", examples=[100]
+            ge=1, le=MAX_INGREDIENTS, description="How many ingredients to return.", examples=[100]
         ),
-    ] = 10
-    * MAX_LIMIT,
-) -> PageOut[IngredientOut]:
-    return await service.list_ingredients(Page(offset=offset, limit=limit))
+    ] = MAX_INGREDIENTS,
+) -> Response:
+    return menu_response(await service.list_ingredients(Page(offset=offset, limit=limit)))

@@ -1,64 +1,62 @@
-"""Reads of the menu. The only menu code that touches Tortoise models."""
+"""Menu storage: the only menu code that touches Tortoise models or SQL."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
+import asyncpg
+from tortoise.connection import get_connection
 
-from usersnack.common.schemas import Page
-from usersnack.menu.schemas import PizzaFilter
 from usersnack.models import Extra, Ingredient, Pizza, PizzaExtra
+
+MENU_CHANGED_CHANNEL = "usersnack_menu_changed"
+FEED_APPLICATION = "usersnack-menu-feed"
+
+# The whole public menu as one JSON document, in one statement: pizzas in list order (name,
+# then id) with their ingredients (by name) and offers (by extra name), plus all ingredients
+# and extras. Timestamps are UTC without zone, prices are exact decimal text.
+MENU_SNAPSHOT_SQL = """
+SELECT json_build_object(
+  'ingredients', (
+    SELECT coalesce(json_agg(json_build_object('id', i.id, 'name', i.name)
+                             ORDER BY i.name, i.id), '[]'::json)
+    FROM ingredient i),
+  'extras', (
+    SELECT coalesce(json_agg(json_build_object('id', e.id, 'name', e.name,
+                                               'price', e.price::text)
+                             ORDER BY e.name, e.id), '[]'::json)
+    FROM extra e),
+  'pizzas', (
+    SELECT coalesce(json_agg(json_build_object(
+             'id', p.id, 'name', p.name, 'price', p.price::text, 'images', p.images,
+             'created_at', to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'),
+             'updated_at', to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'),
+             'ingredient_ids', (
+               SELECT coalesce(json_agg(i.id ORDER BY i.name, i.id), '[]'::json)
+               FROM pizza_ingredient pi JOIN ingredient i ON i.id = pi.ingredient_id
+               WHERE pi.pizza_id = p.id),
+             'offers', (
+               SELECT coalesce(json_agg(json_build_object('extra_id', e.id,
+                                                          'is_free', pe.is_free)
+                                        ORDER BY e.name, e.id), '[]'::json)
+               FROM pizza_extra pe JOIN extra e ON e.id = pe.extra_id
+               WHERE pe.pizza_id = p.id))
+           ORDER BY p.name, p.id), '[]'::json)
+    FROM pizza p)
+)::text AS menu
+"""
 
 
 class MenuRepository:
-    async def list_pizzas(self, pizza_filter: PizzaFilter, page: Page) -> tuple[list[Pizza], int]:
-        query = Pizza.all()
-        if pizza_filter.name:
-            query = query.filter(name__icontains=pizza_filter.name)
-        if pizza_filter.ingredient_id is not None:
-            query = query.filter(ingredients__id=pizza_filter.ingredient_id).distinct()
-        total = await query.count()
-        pizzas = (
-            await query.order_by("name", "id")
-            .offset(page.offset)
-            .limit(page.limit)
-            .prefetch_related("ingredients")
-        )
-        return list(pizzas), total
-
-    async def get_pizza(self, pizza_id: UUID) -> Pizza | None:
-        return await Pizza.get_or_none(id=pizza_id).prefetch_related("ingredients")
-
-    async def get_pizzas(self, pizza_ids: Iterable[UUID]) -> list[Pizza]:
-        return list(await Pizza.filter(id__in=list(pizza_ids)).prefetch_related("ingredients"))
-
-    async def pizza_exists(self, pizza_id: UUID) -> bool:
-        return await Pizza.filter(id=pizza_id).exists()
-
-    async def list_pizza_extras(self, pizza_id: UUID, page: Page) -> tuple[list[PizzaExtra], int]:
-        query = PizzaExtra.filter(pizza_id=pizza_id)
-        total = await query.count()
-        offers = (
-            await query.select_related("extra")
-            .order_by("extra__name", "extra__id")
-            .offset(page.offset)
-            .limit(page.limit)
-        )
-        return list(offers), total
-
-    async def get_offers(self, pizza_ids: Iterable[UUID]) -> list[PizzaExtra]:
-        return list(await PizzaExtra.filter(pizza_id__in=list(pizza_ids)).select_related("extra"))
-
-    async def list_ingredients(self, page: Page) -> tuple[list[Ingredient], int]:
-        total = await Ingredient.all().count()
-        ingredients = (
-            await Ingredient.all().order_by("name", "id").offset(page.offset).limit(page.limit)
-        )
-        return list(ingredients), total
+    async def load_menu_snapshot(self) -> dict[str, Any]:
+        """Everything the public menu shows, read in one statement."""
+        _, rows = await get_connection("default").execute_query(MENU_SNAPSHOT_SQL)
+        return json.loads(rows[0]["menu"])
 
     # Writes, used by the fixture loader (and the admin API). No commits here: callers own
     # the transaction.
@@ -109,3 +107,38 @@ class MenuRepository:
                 for extra, is_free in offers
             ]
         )
+
+
+class MenuChangeFeed:
+    """A dedicated connection LISTENing for menu changes (see the menu_changed triggers)."""
+
+    def __init__(self, credentials: dict[str, Any]) -> None:
+        self._credentials = credentials
+        self._connection: asyncpg.Connection | None = None
+        self._lost = asyncio.Event()
+
+    async def open(self, on_change: Callable[[], None]) -> None:
+        connection = await asyncpg.connect(
+            **self._credentials, timeout=5, server_settings={"application_name": FEED_APPLICATION}
+        )
+        self._connection = connection
+        connection.add_termination_listener(lambda _connection: self._lost.set())
+        await connection.add_listener(MENU_CHANGED_CHANNEL, lambda *_args: on_change())
+
+    async def wait_closed(self, check_interval: float) -> None:
+        """Return when the connection is gone; a periodic ping notices a silent network loss."""
+        while self._connection is not None and not self._connection.is_closed():
+            try:
+                await asyncio.wait_for(self._lost.wait(), check_interval)
+                return
+            except asyncio.TimeoutError:
+                pass
+            try:
+                await self._connection.fetchval("SELECT 1", timeout=check_interval)
+            except Exception:  # noqa: BLE001 - any failure means the feed is gone
+                return
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            self._connection.terminate()
+            self._connection = None

@@ -1,7 +1,8 @@
 """Order pricing: the server's alone, in Decimal cents.
 
 A package costs quantity × (pizza price + Σ extra price × extra quantity), where an extra that
-comes free with the pizza costs 0; the order's total is the sum of its packages.
+comes free with the pizza costs 0; the order's total is the sum of its packages. The
+dataclasses are frozen; each amount is computed once, when the line is made.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from typing import Any
 from uuid import UUID
 
 from usersnack.common.schemas import to_money
+from usersnack.menu.schemas import PizzaOut
 
 ZERO = Decimal("0.00")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PricedGarnish:
     id: UUID
     position: int
@@ -26,36 +28,35 @@ class PricedGarnish:
     list_price: Decimal
     is_free: bool
     quantity: int
+    unit_price: Decimal = field(init=False)
+    subtotal: Decimal = field(init=False)
 
-    @property
-    def unit_price(self) -> Decimal:
-        return ZERO if self.is_free else to_money(self.list_price)
-
-    @property
-    def subtotal(self) -> Decimal:
-        return self.unit_price * self.quantity
+    def __post_init__(self) -> None:
+        unit_price = ZERO if self.is_free else to_money(self.list_price)
+        object.__setattr__(self, "unit_price", unit_price)
+        object.__setattr__(self, "subtotal", unit_price * self.quantity)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PricedPackage:
     id: UUID
     position: int
     pizza_id_at_order: UUID
-    pizza_snapshot: dict[str, Any]
+    pizza: PizzaOut  # as the menu showed it when the order was placed
+    pizza_json: str  # the same, as stored with the order
     pizza_price: Decimal
     quantity: int
     garnishes: list[PricedGarnish] = field(default_factory=list)
+    unit_price: Decimal = field(init=False)
+    subtotal: Decimal = field(init=False)
 
-    @property
-    def unit_price(self) -> Decimal:
-        return to_money(self.pizza_price) + sum((g.subtotal for g in self.garnishes), ZERO)
-
-    @property
-    def subtotal(self) -> Decimal:
-        return self.unit_price * self.quantity
+    def __post_init__(self) -> None:
+        unit_price = to_money(self.pizza_price) + sum((g.subtotal for g in self.garnishes), ZERO)
+        object.__setattr__(self, "unit_price", unit_price)
+        object.__setattr__(self, "subtotal", unit_price * self.quantity)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PricedOrder:
     id: UUID
     name: str
@@ -66,7 +67,8 @@ class PricedOrder:
     request_digest: str
     packages: list[PricedPackage]
     processed: bool = False
+    total_cost: Decimal = field(init=False)
 
-    @property
-    def total_cost(self) -> Decimal:
-        return sum((package.subtotal for package in self.packages), ZERO)
+    def __post_init__(self) -> None:
+        total = sum((package.subtotal for package in self.packages), ZERO)
+        object.__setattr__(self, "total_cost", total)

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any, Protocol
 from uuid import UUID
 
 import phonenumbers
 import structlog
-from tortoise.transactions import in_transaction
 
 from usersnack import metrics
-
 from usersnack.errors import ConflictError, NotFoundError, ValidationFailed
-from usersnack.menu.service import pizza_out
+from usersnack.menu.snapshot import MenuSnapshot
 from usersnack.orders.pricing import PricedGarnish, PricedOrder, PricedPackage
 from usersnack.orders.repository import IdempotencyKeyTaken
 from usersnack.orders.schemas import (
@@ -33,10 +30,8 @@ from usersnack.orders.schemas import (
 from usersnack.menu.schemas import PizzaOut
 
 
-class MenuLookup(Protocol):
-    async def get_pizzas(self, pizza_ids: Any) -> list[Any]: ...
-
-    async def get_offers(self, pizza_ids: Any) -> list[Any]: ...
+class MenuSource(Protocol):
+    async def snapshot(self) -> MenuSnapshot: ...
 
 
 class OrderStore(Protocol):
@@ -46,8 +41,6 @@ class OrderStore(Protocol):
 
     async def add_order(self, order: PricedOrder) -> None: ...
 
-
-TransactionFactory = Callable[[], AbstractAsyncContextManager[Any]]
 
 # Ids, counts and money only: names, phone numbers and addresses never go into the log.
 logger = structlog.get_logger("usersnack.orders")
@@ -76,8 +69,13 @@ _PARSE_PROBLEMS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def normalize_phone(raw: str, default_region: str) -> str:
-    """E.164 form of a phone number given internationally or nationally in the default region."""
+    """E.164 form of a phone number given internationally or nationally in the default region.
+
+    Cached: parsing is the costliest step of placing an order, and customers reorder with the
+    same numbers. (A ValueError is not cached; a bad number is parsed again each time.)
+    """
     try:
         number = phonenumbers.parse(raw, default_region)
     except phonenumbers.NumberParseException as error:
@@ -90,9 +88,8 @@ def normalize_phone(raw: str, default_region: str) -> str:
 
 def request_digest(order_in: OrderIn, phones: list[str]) -> str:
     """A digest of what the client asked for, to tell a true retry from a reused key."""
-    payload = order_in.model_dump(mode="json")
-    payload["contact_phones"] = phones
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # Field order is the schema's, so the same request always gives the same bytes.
+    canonical = order_in.model_copy(update={"contact_phones": phones}).model_dump_json()
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -106,7 +103,11 @@ def order_out(order: Any) -> OrderOut:
         delivery_address=DeliveryAddressOut(**order.delivery_address),
         packages=[
             PackageOut(
-                pizza=PizzaOut(**package.pizza_snapshot),
+                pizza=(
+                    package.pizza
+                    if isinstance(package, PricedPackage)
+                    else PizzaOut(**package.pizza_snapshot)
+                ),
                 quantity=package.quantity,
                 garnishes=[
                     GarnishOut(
@@ -137,18 +138,14 @@ class OrderService:
     def __init__(
         self,
         orders: OrderStore,
-        menu: MenuLookup,
+        menu: MenuSource,
         *,
         phone_region: str = "AT",
-        media_url: str = "/media/",
-        transaction: TransactionFactory = in_transaction,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     ) -> None:
         self._orders = orders
         self._menu = menu
         self._phone_region = phone_region
-        self._media_url = media_url
-        self._transaction = transaction
         self._clock = clock
 
     async def get_order(self, order_id: UUID) -> OrderOut:
@@ -162,19 +159,14 @@ class OrderService:
     ) -> PlacedOrder:
         phones = self._normalize_phones(order_in.contact_phones)
         digest = request_digest(order_in, phones)
-        if idempotency_key is not None:
-            earlier = await self._orders.get_order_by_idempotency_key(idempotency_key)
-            if earlier is not None:
-                return self._replay(earlier, digest)
-
         order = await self._price(order_in, phones, digest, idempotency_key)
         try:
-            async with self._transaction():
-                await self._orders.add_order(order)
+            # One atomic statement stores the order and every line (see the repository), so
+            # no explicit transaction is needed: a crash leaves all of it or none.
+            await self._orders.add_order(order)
         except IdempotencyKeyTaken:
-            # A retry with the same key committed between our look-up and our insert.
             earlier = await self._orders.get_order_by_idempotency_key(idempotency_key or "")
-            if earlier is None:
+            if earlier is None:  # pragma: no cover - the key cannot vanish: orders are kept
                 raise
             return self._replay(earlier, digest)
         metrics.ORDERS_PLACED.inc()
@@ -215,25 +207,21 @@ class OrderService:
     async def _price(
         self, order_in: OrderIn, phones: list[str], digest: str, idempotency_key: str | None
     ) -> PricedOrder:
-        pizza_ids = {package.pizza_id for package in order_in.packages}
-        pizzas = {pizza.id: pizza for pizza in await self._menu.get_pizzas(pizza_ids)}
-        offers = {
-            (offer.pizza_id, offer.extra_id): offer
-            for offer in (await self._menu.get_offers(pizzas.keys()) if pizzas else [])
-        }
-
+        # The menu as this process knows it; see menu/cache.py for how fresh that is.
+        snapshot = await self._menu.snapshot()
         problems: list[dict[str, str]] = []
         packages: list[PricedPackage] = []
         for index, package_in in enumerate(order_in.packages):
-            pizza = pizzas.get(package_in.pizza_id)
+            pizza = snapshot.pizzas_by_id.get(package_in.pizza_id)
             if pizza is None:
                 problems.append(
                     {"field": f"body.packages.{index}.pizza_id", "message": "no such pizza"}
                 )
                 continue
+            offers = {offer.extra_id: offer for offer in pizza.offers}
             garnishes: list[PricedGarnish] = []
             for position, garnish_in in enumerate(package_in.garnishes):
-                offer = offers.get((pizza.id, garnish_in.extra_id))
+                offer = offers.get(garnish_in.extra_id)
                 if offer is None:
                     problems.append(
                         {
@@ -258,7 +246,8 @@ class OrderService:
                     id=uuid.uuid4(),
                     position=index,
                     pizza_id_at_order=pizza.id,
-                    pizza_snapshot=pizza_out(pizza, self._media_url).model_dump(mode="json"),
+                    pizza=pizza.view,
+                    pizza_json=pizza.rendered.decode(),
                     pizza_price=pizza.price,
                     quantity=package_in.quantity,
                     garnishes=garnishes,

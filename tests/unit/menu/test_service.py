@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+import json
 import uuid
-from decimal import Decimal
 
 import pytest
 
@@ -17,40 +17,79 @@ def menu() -> FakeMenu:
     return FakeMenu()
 
 
-async def test_pizza_view_sorts_ingredients_and_prefixes_images(menu):
+@pytest.fixture
+def service(menu: FakeMenu) -> MenuService:
+    return MenuService(menu.cache())
+
+
+async def test_pizza_view_sorts_ingredients_and_prefixes_images(menu, service):
     margherita = pizza(
-        ingredients=[FakeIngredient("tomato"), FakeIngredient("basil")], images=["pizzas/m.jpg"]
+        price="9.5",
+        ingredients=[FakeIngredient("tomato"), FakeIngredient("basil")],
+        images=["pizzas/m.jpg"],
     )
     menu.add(margherita)
 
-    shown = await MenuService(menu, media_url="/media/").get_pizza(margherita.id)
+    shown = json.loads((await service.get_pizza(margherita.id)).body)
 
-    assert [i.name for i in shown.ingredients] == ["basil", "tomato"]
-    assert shown.images == ["/media/pizzas/m.jpg"]
-    assert shown.price == Decimal("9.50")
+    assert [i["name"] for i in shown["ingredients"]] == ["basil", "tomato"]
+    assert shown["images"] == ["/media/pizzas/m.jpg"]
+    assert shown["price"] == "9.50"
+    assert shown["created_at"] == "2026-01-01T12:00:00Z"
 
 
-async def test_unknown_pizza_is_not_found(menu):
+async def test_unknown_pizza_is_not_found(service):
     with pytest.raises(NotFoundError):
-        await MenuService(menu).get_pizza(uuid.uuid4())
+        await service.get_pizza(uuid.uuid4())
     with pytest.raises(NotFoundError):
-        await MenuService(menu).list_pizza_extras(uuid.uuid4(), Page())
+        await service.list_pizza_extras(uuid.uuid4(), Page())
 
 
-async def test_list_envelope(menu):
-    menu.add(pizza(name="B"), pizza(name="A"), pizza(name="C"))
-    page = await MenuService(menu).list_pizzas(PizzaFilter(), Page(offset=1, limit=1))
-    assert [p.name for p in page.results] == ["B"]
-    assert (page.offset, page.limit, page.size) == (1, 1, 3)
+async def test_list_envelope_filters_and_pages(menu, service):
+    ham = FakeIngredient("ham")
+    menu.add(pizza(name="Bravo"), pizza(name="Alpha", ingredients=[ham]), pizza(name="Charlie"))
+
+    page = json.loads((await service.list_pizzas(PizzaFilter(), Page(offset=1, limit=1))).body)
+    assert [p["name"] for p in page["results"]] == ["Bravo"]
+    assert (page["offset"], page["limit"], page["size"]) == (1, 1, 3)
+
+    by_name = json.loads((await service.list_pizzas(PizzaFilter(name="HAR"), Page())).body)
+    assert [p["name"] for p in by_name["results"]] == ["Charlie"]
+    by_ingredient = json.loads(
+        (await service.list_pizzas(PizzaFilter(ingredient_id=ham.id), Page())).body
+    )
+    assert [p["name"] for p in by_ingredient["results"]] == ["Alpha"]
 
 
-async def test_extras_show_list_price_and_free_flag(menu):
+async def test_extras_show_list_price_and_free_flag(menu, service):
     margherita = pizza()
-    basil = extra(name="basil", price="0.80")
     menu.add(margherita)
-    menu.offer(margherita, basil, is_free=True)
+    menu.offer(margherita, extra(name="olives", price="1.20"))
+    menu.offer(margherita, extra(name="basil", price="0.8"), is_free=True)
 
-    page = await MenuService(menu).list_pizza_extras(margherita.id, Page())
+    page = json.loads((await service.list_pizza_extras(margherita.id, Page())).body)
 
-    [shown] = page.results
-    assert (shown.name, shown.price, shown.is_free) == ("basil", Decimal("0.80"), True)
+    assert page["results"] == [
+        {"id": page["results"][0]["id"], "name": "basil", "price": "0.80", "is_free": True},
+        {"id": page["results"][1]["id"], "name": "olives", "price": "1.20", "is_free": False},
+    ]
+    assert page["size"] == 2
+
+
+async def test_the_menu_is_loaded_once_until_invalidated(menu):
+    menu.add(pizza(name="Alpha"))
+    cache = menu.cache()
+    service = MenuService(cache)
+
+    first = await service.list_pizzas(PizzaFilter(), Page())
+    again = await service.list_pizzas(PizzaFilter(), Page())
+    assert menu.loads == 1
+    assert first.etag == again.etag
+
+    menu.add(pizza(name="Beta"))
+    cache.invalidate()
+    changed = await service.list_pizzas(PizzaFilter(), Page())
+
+    assert menu.loads == 2
+    assert changed.etag != first.etag
+    assert json.loads(changed.body)["size"] == 2

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from tests.factories import order_body
-from tests.unit.fakes import FakeMenu, FakeOrders, extra, no_transaction, pizza
+from tests.unit.fakes import FakeMenu, FakeOrders, extra, pizza
+from usersnack.menu.cache import MenuCache
 from usersnack.errors import ConflictError, NotFoundError, ValidationFailed
 from usersnack.orders.schemas import OrderIn
 from usersnack.orders.service import OrderService
@@ -25,8 +26,13 @@ def orders() -> FakeOrders:
 
 
 @pytest.fixture
-def service(menu: FakeMenu, orders: FakeOrders) -> OrderService:
-    return OrderService(orders, menu, phone_region="AT", transaction=no_transaction)
+def menu_cache(menu: FakeMenu) -> MenuCache:
+    return menu.cache()
+
+
+@pytest.fixture
+def service(menu_cache: MenuCache, orders: FakeOrders) -> OrderService:
+    return OrderService(orders, menu_cache, phone_region="AT")
 
 
 def order_in(**kwargs) -> OrderIn:
@@ -94,13 +100,14 @@ async def test_total_is_exact_in_cents(service, menu):
     assert str(placed.order.total_cost) == "0.30"
 
 
-async def test_order_keeps_the_menu_as_it_was(service, menu, orders):
+async def test_order_keeps_the_menu_as_it_was(service, menu, menu_cache):
     margherita = pizza(name="Margherita", price="9.50", images=["pizzas/m.jpg"])
     menu.add(margherita)
     placed = await service.place_order(order_in(pizza_id=margherita.id))
 
     margherita.price = Decimal("20.00")
     margherita.name = "Renamed"
+    menu_cache.invalidate()
     again = await service.get_order(placed.order.id)
 
     assert again.total_cost == Decimal("9.50")
@@ -158,7 +165,7 @@ async def test_invalid_phones_are_rejected_by_position(service, menu, bad):
 async def test_default_region_is_configurable(menu, orders):
     margherita = pizza()
     menu.add(margherita)
-    german = OrderService(orders, menu, phone_region="DE", transaction=no_transaction)
+    german = OrderService(orders, menu.cache(), phone_region="DE")
     placed = await german.place_order(order_in(pizza_id=margherita.id, phones=["030 1234567"]))
     assert placed.order.contact_phones == ["+49301234567"]
 
@@ -200,7 +207,7 @@ async def test_concurrent_retry_that_wins_the_race_is_returned(service, menu, or
     margherita = pizza()
     menu.add(margherita)
     elsewhere = FakeOrders()
-    winner = await OrderService(elsewhere, menu, transaction=no_transaction).place_order(
+    winner = await OrderService(elsewhere, menu.cache()).place_order(
         order_in(pizza_id=margherita.id), "race"
     )
     # The other request commits between this one's key look-up and its insert.
