@@ -14,7 +14,8 @@ import sys
 
 import uvicorn
 
-from usersnack.settings import Environment, get_settings
+from usersnack.logs import configure_logging
+from usersnack.settings import Environment, InvalidSettings, get_settings, load_settings
 
 logger = logging.getLogger("usersnack.devserver")
 
@@ -43,8 +44,12 @@ def _exit_on_signal(signum: int, frame: object) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
-    settings = get_settings()
+    try:
+        settings = load_settings()
+    except InvalidSettings as error:
+        print(error.line, file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, secrets=settings.secret_values())
     embedded = None
     if not settings.database_configured:
         if settings.environment is Environment.PRODUCTION:
@@ -74,6 +79,10 @@ def main() -> int:
             reload=settings.reload,
             reload_dirs=[str(settings.media_root.parent / "src")] if settings.reload else None,
             proxy_headers=True,
+            # The app writes one JSON access line per request (with its request id); uvicorn's
+            # own access log and log format would only add a second, plain-text copy.
+            access_log=False,
+            log_config=None,
         )
     finally:
         if embedded is not None:

@@ -7,20 +7,28 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from tortoise.contrib.fastapi import RegisterTortoise
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from usersnack import health
+from usersnack import health, metrics
+from usersnack.docs import add_docs
 from usersnack.errors import AppError, handle_error
+from usersnack.logs import configure_logging
 from usersnack.menu import endpoints as menu_endpoints
 from usersnack.menu.cache import MenuCache, MenuChangeWatcher
 from usersnack.menu.http_cache import MenuResponseCacheMiddleware
 from usersnack.menu.repository import MenuChangeFeed, MenuRepository
-from usersnack.middleware import BodySizeLimitMiddleware
+from usersnack.middleware import (
+    REQUEST_ID_HEADER,
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+    UnhandledErrorMiddleware,
+)
 from usersnack.orders import endpoints as order_endpoints
-from usersnack.settings import Settings, get_settings
+from usersnack.settings import Settings, get_settings, load_settings
 
 DESCRIPTION = """
 Browse the menu and place orders for delivery; no login needed.
@@ -28,6 +36,8 @@ Browse the menu and place orders for delivery; no login needed.
 * Money is a decimal string with two places (`"16.90"`); prices are computed by the server.
 * Lists come in one envelope: `{"results": [...], "offset": 0, "limit": 10, "size": 14}`.
 * Every error has the body `{"code": "...", "message": "...", "details": ...}`.
+* Every response carries an `X-Request-ID` header (yours, if you sent a plain one of up to
+  128 characters); quote it when reporting a problem, it finds the request in the logs.
 """
 
 TAGS = [
@@ -36,9 +46,21 @@ TAGS = [
     {"name": "health", "description": "For load balancers and monitoring."},
 ]
 
+# What a browser on an allowed origin may send, and read back, cross-origin.
+CORS_ALLOW_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "Idempotency-Key",
+    "If-None-Match",
+    REQUEST_ID_HEADER,
+]
+CORS_EXPOSE_HEADERS = ["Location", "ETag", REQUEST_ID_HEADER, "Retry-After", "Idempotent-Replayed"]
+CORS_ALLOW_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    configure_logging(settings.log_level, secrets=settings.secret_values())
     menu_cache = MenuCache(MenuRepository().load_menu_snapshot, media_url=settings.media_url)
 
     @asynccontextmanager
@@ -64,6 +86,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         # A body without Content-Type is read as JSON; a form or text body is still refused.
         strict_content_type=False,
+        # Served by add_docs from packaged assets instead of a CDN.
+        docs_url=None,
+        redoc_url=None,
         # FastAPI's built-in OpenTelemetry hooks cost a provider look-up on every request;
         # nothing here exports traces (metrics and logs are our own).
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
@@ -77,6 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(menu_endpoints.router)
     app.include_router(order_endpoints.router)
     app.include_router(health.router)
+    app.include_router(metrics.router)
+    add_docs(app)
 
     if settings.media_enabled:
         settings.media_root.mkdir(parents=True, exist_ok=True)
@@ -89,7 +116,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         MenuResponseCacheMiddleware, cache=menu_cache, prefixes=("/v1/pizzas", "/v1/ingredients")
     )
+    # Outermost last: request id and access log around CORS around the error fallback.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
+    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.allowed_origins,
+        allow_methods=CORS_ALLOW_METHODS,
+        allow_headers=CORS_ALLOW_HEADERS,
+        expose_headers=CORS_EXPOSE_HEADERS,
+        # No cookies: the API is anonymous, and the admin key travels in Authorization.
+        allow_credentials=False,
+        max_age=600,
+    )
+    app.add_middleware(RequestContextMiddleware)
     # Outermost, so everything inside sees the real client and scheme. Added here rather than by
     # a server flag so that whatever starts the app (uvicorn, gunicorn, tests) trusts
     # X-Forwarded-For/-Proto from FORWARDED_ALLOW_IPS (the reverse proxy) and from no one else.
@@ -101,7 +141,9 @@ def __getattr__(name: str) -> FastAPI:
     # `usersnack.main:app` is built on first access, so importing this module (tests, tools)
     # never reads the environment by itself.
     if name == "app":
-        application = create_app()
+        # A bad or missing setting stops the server with one line naming it (InvalidSettings
+        # is a SystemExit), instead of a traceback from deep inside the first request.
+        application = create_app(load_settings(require_database=True))
         globals()["app"] = application
         return application
     raise AttributeError(name)

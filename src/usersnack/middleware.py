@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import time
+import uuid
+
+import structlog
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from usersnack.errors import PayloadTooLargeError, error_response
+from usersnack import metrics
+from usersnack.errors import PayloadTooLargeError, error_response, handle_error
 
 
 class _BodyOverLimit(StarletteHTTPException):
@@ -62,3 +69,108 @@ class BodySizeLimitMiddleware:
             headers={"Connection": "close"},
         )
         await response(scope, receive, send)
+
+
+# A client's X-Request-ID is kept when it is short and plain (it goes into every log line and
+# back into a header); anything else is replaced by one we make.
+REQUEST_ID_HEADER = "X-Request-ID"
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
+
+access_logger = structlog.get_logger("usersnack.access")
+
+
+def request_id_from(headers: list[tuple[bytes, bytes]]) -> str:
+    for name, value in headers:
+        if name == b"x-request-id":
+            candidate = value.decode("latin-1")
+            if _SANE_REQUEST_ID.match(candidate):
+                return candidate
+            break
+    return uuid.uuid4().hex
+
+
+class _HttpMiddleware:
+    """Pure ASGI middleware that acts on HTTP requests and passes everything else through."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.handle(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RequestContextMiddleware(_HttpMiddleware):
+    """Request id, one access log line and the request metrics, for every HTTP request.
+
+    The outermost middleware, so it sees the final status of everything inside it, CORS
+    preflights and error responses included. The request id is bound to structlog's context
+    variables, so every line logged while the request runs carries it.
+    """
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+
+        request_id = request_id_from(scope.get("headers", []))
+        mounted_route = metrics.mounted_route_template(scope)
+        started = time.perf_counter()
+        status = 500
+        header = (REQUEST_ID_HEADER.lower().encode(), request_id.encode())
+
+        async def send_with_request_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), header]
+            await send(message)
+
+        with structlog.contextvars.bound_contextvars(request_id=request_id):
+            try:
+                await self.app(scope, receive, send_with_request_id)
+            finally:
+                seconds = time.perf_counter() - started
+                route = metrics.route_template(scope, mounted_route)
+                metrics.observe_request(scope["method"], route, status, seconds)
+                client = scope.get("client")
+                log = access_logger.error if status >= 500 else access_logger.info
+                log(
+                    "request",
+                    method=scope["method"],
+                    path=scope["path"],
+                    query=scope.get("query_string", b"").decode("latin-1") or None,
+                    route=route,
+                    status=status,
+                    duration_ms=round(seconds * 1000, 2),
+                    client_ip=client[0] if client else None,
+                    http_version=scope.get("http_version"),
+                )
+
+
+class UnhandledErrorMiddleware(_HttpMiddleware):
+    """Turns an exception nothing else handled into the 500 error body, inside CORS.
+
+    Starlette answers unhandled errors in its outermost layer, outside every middleware, so
+    that answer would carry neither the request id nor CORS headers (the browser would then
+    hide the error body from the front end). Here the error handler runs inside them.
+    """
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                raise  # too late for an error body; the server closes the connection
+            response = await handle_error(Request(scope), exc)
+            await response(scope, receive, send)

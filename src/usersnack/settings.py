@@ -10,12 +10,13 @@ import json
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import phonenumbers
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MODEL_MODULES = ["usersnack.models", "aerich.models"]
@@ -30,6 +31,9 @@ def looks_like_placeholder(value: str) -> bool:
     """True for empty values and the sample values people forget to replace."""
     lowered = value.strip().lower()
     return not lowered or any(word in lowered for word in _PLACEHOLDER_WORDS)
+
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
 class Environment(str, Enum):
@@ -90,6 +94,9 @@ class Settings(BaseSettings):
         default_factory=lambda: ["127.0.0.1", "::1"]
     )
 
+    # Lowest level written to the (JSON) log on stderr.
+    log_level: LogLevel = "INFO"
+
     @field_validator("database_url", "test_database_url", "postgres_host", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
@@ -103,9 +110,17 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             text = value.strip()
             if text.startswith("["):
-                return json.loads(text)
+                try:
+                    return json.loads(text)
+                except json.JSONDecodeError:
+                    raise ValueError("write a JSON list or comma-separated values") from None
             return [item.strip() for item in text.split(",") if item.strip()]
         return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("embedded_postgres_dir", "media_root")
     @classmethod
@@ -174,6 +189,15 @@ class Settings(BaseSettings):
         if self.cors_origins is not None:
             return self.cors_origins
         return [] if self.is_production else list(DEV_FRONTEND_ORIGINS)
+
+    def secret_values(self) -> list[str]:
+        """Values that must never appear in a log line (the logger masks them)."""
+        values = []
+        if self.admin_api_key is not None:
+            values.append(self.admin_api_key.get_secret_value())
+        if self.database_configured:
+            values.append(str(self.database_credentials().get("password") or ""))
+        return [value for value in values if value]
 
     @property
     def media_enabled(self) -> bool:
@@ -266,6 +290,42 @@ def url_from_credentials(credentials: dict[str, Any], *, database: str | None = 
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+class InvalidSettings(SystemExit):
+    """Start-up stops here: one line naming the variable, and a non-zero exit status."""
+
+    def __init__(self, line: str) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def describe_invalid_settings(error: ValidationError | SettingsError) -> str:
+    """One line naming the first bad variable, e.g. `invalid setting PORT: Input should ...`."""
+    if isinstance(error, SettingsError):
+        return f"usersnack: invalid settings: {error}"
+    first = error.errors()[0]
+    message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    location = [str(part) for part in first.get("loc", ()) if not isinstance(part, int)]
+    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    if not location:
+        return f"usersnack: invalid settings: {message}{more}"
+    return f"usersnack: invalid setting {location[0].upper()}: {message}{more}"
+
+
+def load_settings(*, require_database: bool = False) -> Settings:
+    """`get_settings()` for a process that is starting: raises InvalidSettings, never a trace."""
+    try:
+        settings = get_settings()
+    except (ValidationError, SettingsError) as error:
+        raise InvalidSettings(describe_invalid_settings(error)) from None
+    if require_database and not settings.database_configured:
+        hint = "" if settings.is_production else "; ./scripts/run.sh starts an embedded one"
+        raise InvalidSettings(
+            "usersnack: missing setting DATABASE_URL: set DATABASE_URL (or POSTGRES_HOST) to "
+            f"your PostgreSQL server{hint}"
+        )
+    return settings
 
 
 def aerich_config() -> dict[str, Any]:

@@ -6,6 +6,7 @@ own task, which is where a wrongly started Tortoise (no RegisterTortoise) fails.
 
 from __future__ import annotations
 
+import json
 import sys
 
 import httpx
@@ -85,7 +86,8 @@ async def test_unreachable_database_gives_503_not_500(subprocess_env, free_tcp_p
         DB_COMMAND_TIMEOUT="2",
     )
     command = [sys.executable, "-m", "uvicorn", "usersnack.main:app", "--port", env["PORT"]]
-    with running_server(command, env, tmp_path / "uvicorn.log", healthy=False) as base_url:
+    log = tmp_path / "uvicorn.log"
+    with running_server(command, env, log, healthy=False) as base_url:
         health = httpx.get(f"{base_url}/health", timeout=10)
         menu = httpx.get(f"{base_url}/v1/pizzas", timeout=10)
 
@@ -94,3 +96,15 @@ async def test_unreachable_database_gives_503_not_500(subprocess_env, free_tcp_p
     assert menu.status_code == 503
     assert menu.json()["code"] == "SERVICE_UNAVAILABLE"
     assert menu.headers["retry-after"]
+    # The error handler's warning is logged with the request's id, next to its access line.
+    request_id = menu.headers["x-request-id"]
+    story = [
+        json.loads(line)
+        for line in log.read_text(encoding="utf-8").splitlines()
+        if f'"request_id": "{request_id}"' in line
+    ]
+    assert [(line["logger"], line["level"]) for line in story] == [
+        ("usersnack.errors", "warning"),
+        ("usersnack.access", "error"),  # every 5xx access line is an error
+    ]
+    assert story[1]["status"] == 503

@@ -21,9 +21,12 @@ AppSettings = Annotated[Settings, Depends(get_app_settings)]
 
 
 async def get_page(
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="How many matches to skip.")] = 0,
+    offset: Annotated[
+        int, Query(ge=0, le=MAX_OFFSET, description="How many matches to skip.", examples=[0])
+    ] = 0,
     limit: Annotated[
-        int, Query(ge=1, le=MAX_LIMIT, description="How many matches to return.")
+        int,
+        Query(ge=1, le=MAX_LIMIT, description="How many matches to return.", examples=[10]),
     ] = DEFAULT_LIMIT,
 ) -> Page:
     return Page(offset=offset, limit=limit)

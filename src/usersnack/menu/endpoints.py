@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from usersnack.common.dependencies import PageQuery
 from usersnack.common.schemas import MAX_LIMIT, Page, PageOut
@@ -24,6 +24,9 @@ async def get_menu_service(request: Request) -> MenuService:
 
 MenuServiceDep = Annotated[MenuService, Depends(get_menu_service)]
 SearchText = text(100, required=False)
+EXAMPLE_PIZZA_ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+PizzaId = Annotated[UUID, Path(description="The pizza's id.", examples=[EXAMPLE_PIZZA_ID])]
+MAX_INGREDIENTS = 10 * MAX_LIMIT
 
 
 @router.get(
@@ -42,10 +45,14 @@ async def list_pizzas(
     page: PageQuery,
     name: Annotated[
         SearchText | None,
-        Query(description="Part of the pizza's name, any case."),
+        Query(description="Part of the pizza's name, any case.", examples=["meat"]),
     ] = None,
     ingredient: Annotated[
-        UUID | None, Query(description="Only pizzas with this ingredient (its id).")
+        UUID | None,
+        Query(
+            description="Only pizzas with this ingredient (its id, from GET /v1/ingredients).",
+            examples=["7c9e6679-7425-40de-944b-e07fc1f90ae7"],
+        ),
     ] = None,
 ) -> Response:
     pizza_filter = PizzaFilter(name=name or None, ingredient_id=ingredient)
@@ -55,10 +62,14 @@ async def list_pizzas(
 @router.get(
     "/pizzas/{pizza_id}",
     summary="Get one pizza",
+    description=(
+        "The pizza with its price, ingredients and image paths (served under `/media/`). "
+        "404 when no pizza has that id, 422 when the id is not a UUID."
+    ),
     response_model=PizzaOut,
     responses=error_responses(404, 422, 503),
 )
-async def get_pizza(pizza_id: UUID, service: MenuServiceDep) -> Response:
+async def get_pizza(pizza_id: PizzaId, service: MenuServiceDep) -> Response:
     return menu_response(await service.get_pizza(pizza_id))
 
 
@@ -69,7 +80,9 @@ async def get_pizza(pizza_id: UUID, service: MenuServiceDep) -> Response:
     response_model=PageOut[PizzaExtraOut],
     responses=error_responses(404, 422, 503),
 )
-async def list_pizza_extras(pizza_id: UUID, service: MenuServiceDep, page: PageQuery) -> Response:
+async def list_pizza_extras(
+    pizza_id: PizzaId, service: MenuServiceDep, page: PageQuery
+) -> Response:
     return menu_response(await service.list_pizza_extras(pizza_id, page))
 
 
@@ -82,7 +95,14 @@ async def list_pizza_extras(pizza_id: UUID, service: MenuServiceDep, page: PageQ
 )
 async def list_ingredients(
     service: MenuServiceDep,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    limit: Annotated[int, Query(ge=1, le=10 * MAX_LIMIT)] = 10 * MAX_LIMIT,
+    offset: Annotated[
+        int, Query(ge=0, le=1_000_000, description="How many ingredients to skip.", examples=[0])
+    ] = 0,
+    limit: Annotated[
+        int,
+        Query(
+            ge=1, le=MAX_INGREDIENTS, description="How many ingredients to return.", examples=[100]
+        ),
+    ] = MAX_INGREDIENTS,
 ) -> Response:
     return menu_response(await service.list_ingredients(Page(offset=offset, limit=limit)))

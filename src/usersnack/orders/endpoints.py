@@ -6,7 +6,7 @@ import re
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Depends, Request, Response
+from fastapi import APIRouter, Body, Depends, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 from usersnack.common.schemas import schema_response
@@ -26,6 +26,7 @@ IDEMPOTENCY_KEY_PARAMETER = {
     "required": False,
     "description": "Any unique string of up to 255 visible characters, e.g. a UUID.",
     "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN, "maxLength": 255},
+    "example": "0b7f5d0e-8a51-4c55-9d3a-2f6c1e7a9b10",
 }
 
 
@@ -88,8 +89,19 @@ async def place_order(
 @router.get(
     "/orders/{order_id}",
     summary="Get an order",
+    description=(
+        "The order as it was placed: the prices, names and pizza details are the ones from "
+        "the moment of ordering, whatever the menu says now. The `Location` header of "
+        "`POST /v1/orders` points here."
+    ),
     response_model=OrderOut,
     responses=error_responses(404, 422, 503),
 )
-async def get_order(order_id: UUID, service: OrderServiceDep) -> Response:
+async def get_order(
+    order_id: Annotated[
+        UUID,
+        Path(description="The order's id.", examples=["5a3c2b1d-4e6f-4a8b-9c0d-1e2f3a4b5c6d"]),
+    ],
+    service: OrderServiceDep,
+) -> Response:
     return schema_response(await service.get_order(order_id))

@@ -12,7 +12,9 @@ from typing import Any, Protocol
 from uuid import UUID
 
 import phonenumbers
+import structlog
 
+from usersnack import metrics
 from usersnack.errors import ConflictError, NotFoundError, ValidationFailed
 from usersnack.menu.snapshot import MenuSnapshot
 from usersnack.orders.pricing import PricedGarnish, PricedOrder, PricedPackage
@@ -38,6 +40,10 @@ class OrderStore(Protocol):
     async def get_order_by_idempotency_key(self, key: str) -> Any | None: ...
 
     async def add_order(self, order: PricedOrder) -> None: ...
+
+
+# Ids, counts and money only: names, phone numbers and addresses never go into the log.
+logger = structlog.get_logger("usersnack.orders")
 
 
 class OrderNotFound(NotFoundError):
@@ -163,12 +169,24 @@ class OrderService:
             if earlier is None:  # pragma: no cover - the key cannot vanish: orders are kept
                 raise
             return self._replay(earlier, digest)
+        metrics.ORDERS_PLACED.inc()
+        logger.info(
+            "order placed",
+            order_id=str(order.id),
+            total_cost=f"{order.total_cost:.2f}",
+            packages=len(order.packages),
+            pizzas=sum(package.quantity for package in order.packages),
+            idempotency_key_sent=idempotency_key is not None,
+        )
         return PlacedOrder(order=order_out(order), created=True)
 
     @staticmethod
     def _replay(earlier: Any, digest: str) -> PlacedOrder:
         if earlier.request_digest != digest:
+            logger.info("idempotency key reused with another body", order_id=str(earlier.id))
             raise IdempotencyKeyReused(details={"id": str(earlier.id)})
+        metrics.IDEMPOTENT_REPLAYS.inc()
+        logger.info("order replayed for a repeated idempotency key", order_id=str(earlier.id))
         return PlacedOrder(order=order_out(earlier), created=False)
 
     def _normalize_phones(self, raw_phones: list[str]) -> list[str]:

@@ -1,0 +1,160 @@
+"""JSON logs, one object per line, for the app, uvicorn and every stdlib logger.
+
+structlog renders everything: app code logs with `structlog.get_logger(...)` (key-value
+events), and records from the standard `logging` module (uvicorn, Tortoise, asyncpg, our own
+`logging.getLogger` users) are routed through structlog's `ProcessorFormatter`, so a log
+shipper sees one format. The request id bound by `RequestContextMiddleware` is merged into
+every line logged while that request runs.
+
+Personal data stays out: nothing here logs request bodies or headers, keys that name personal
+data are masked, and the configured secrets (admin key, database password) are replaced
+wherever they would appear in a rendered line.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+import structlog
+from structlog.typing import EventDict, Processor
+
+REDACTED = "[redacted]"
+
+# Event keys whose values are personal data or credentials, whatever logs them.
+SENSITIVE_KEYS = frozenset(
+    {
+        "authorization",
+        "admin_api_key",
+        "api_key",
+        "password",
+        "contact_phones",
+        "phone",
+        "phones",
+        "delivery_address",
+        "address",
+        "street",
+        "customer_name",
+    }
+)
+
+_HANDLER_NAME = "usersnack-json"
+
+
+class _CurrentStderrHandler(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is at emit time (test runners swap it per test)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.set_name(_HANDLER_NAME)
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:  # logging.StreamHandler.__init__ assigns it
+        pass
+
+
+def redact_sensitive_keys(_: Any, __: str, event_dict: EventDict) -> EventDict:
+    for key in event_dict.keys() & SENSITIVE_KEYS:
+        event_dict[key] = REDACTED
+    return event_dict
+
+
+class SecretMasker:
+    """Replaces each secret wherever it appears in the rendered line (the last processor)."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        # Short values would mask innocent text ("pw" in "pwned"); real secrets are long.
+        self.secrets = sorted({secret for secret in secrets if len(secret) >= 6}, key=len)[::-1]
+
+    def __call__(self, _: Any, __: str, line: Any) -> Any:
+        if isinstance(line, str):
+            for secret in self.secrets:
+                line = line.replace(secret, REDACTED)
+        return line
+
+
+def _drop_color_message(_: Any, __: str, event_dict: EventDict) -> EventDict:
+    # uvicorn puts a second, ANSI-coloured copy of its message in `extra`.
+    event_dict.pop("color_message", None)
+    return event_dict
+
+
+_LEADING_KEYS = ("timestamp", "level", "logger", "message", "request_id")
+
+
+def _leading_keys_first(_: Any, __: str, event_dict: EventDict) -> EventDict:
+    # The same keys at the start of every line make a stream of them easy to read by eye.
+    ordered = {key: event_dict.pop(key) for key in _LEADING_KEYS if key in event_dict}
+    ordered.update(event_dict)
+    return ordered
+
+
+def _shared_processors() -> list[Processor]:
+    return [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _drop_color_message,
+        redact_sensitive_keys,
+    ]
+
+
+def configure_logging(level: str = "INFO", *, secrets: Iterable[str] = ()) -> None:
+    """Send every log line to stderr as JSON; safe to call again (it replaces its own set-up)."""
+    shared = _shared_processors()
+    structlog.configure(
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *shared,
+            structlog.processors.StackInfoRenderer(),
+            structlog.stdlib.PositionalArgumentsFormatter(),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            structlog.processors.EventRenamer("message"),
+            _leading_keys_first,
+            structlog.processors.JSONRenderer(sort_keys=False),
+            SecretMasker(secrets),
+        ],
+    )
+    handler = _CurrentStderrHandler()
+    handler.setFormatter(formatter)
+
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        # Ours from an earlier call, or a plain console handler (basicConfig) that would print
+        # every line a second time in another format. Test-capture handlers (subclasses) stay.
+        if existing.get_name() == _HANDLER_NAME or type(existing) is logging.StreamHandler:
+            root.removeHandler(existing)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+
+    # uvicorn installs its own handlers and formats; hand its records to the root handler.
+    for name in ("uvicorn", "uvicorn.error", "asyncio", "tortoise", "aerich"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
+    # Tortoise logs every query with its parameters at DEBUG: names, phone numbers and
+    # addresses. Those lines never reach the log, whatever LOG_LEVEL says.
+    logging.getLogger("tortoise.db_client").setLevel(max(logging.INFO, root.level))
+    # The app writes its own access line (with the request id, route and duration), so
+    # uvicorn's would only repeat it without them.
+    access = logging.getLogger("uvicorn.access")
+    access.handlers.clear()
+    access.propagate = False
+    access.disabled = True
