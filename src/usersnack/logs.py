@@ -13,8 +13,10 @@ wherever they would appear in a rendered line.
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
+from datetime import datetime, timezone
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -158,3 +160,39 @@ def configure_logging(level: str = "INFO", *, secrets: Iterable[str] = ()) -> No
     access.handlers.clear()
     access.propagate = False
     access.disabled = True
+
+
+class AccessLog:
+    """The one access line per request, written straight to stderr as JSON.
+
+    The same format as every other line (see configure_logging), without the stdlib logging
+    pipeline: at thousands of requests a second that pipeline cost more than serving a cached
+    menu page. Turned off by ACCESS_LOG=false (for example behind a proxy that logs requests).
+    """
+
+    def __init__(
+        self, *, enabled: bool = True, level: str = "INFO", secrets: Iterable[str] = ()
+    ) -> None:
+        threshold = logging.getLevelName(level.upper())
+        self.info_enabled = enabled and threshold <= logging.INFO
+        self.error_enabled = enabled and threshold <= logging.ERROR
+        self._masker = SecretMasker(secrets)
+
+    def write(self, request_id: str, status: int, fields: dict[str, Any]) -> None:
+        is_error = status >= 500
+        if not (self.error_enabled if is_error else self.info_enabled):
+            return
+        line = json.dumps(
+            {
+                "timestamp": datetime.now(timezone.utc).isoformat(timespec="microseconds")[:-6]
+                + "Z",
+                "level": "error" if is_error else "info",
+                "logger": "usersnack.access",
+                "message": "request",
+                "request_id": request_id,
+                **fields,
+                "status": status,
+            },
+            ensure_ascii=False,
+        )
+        sys.stderr.write(self._masker(None, "", line) + "\n")

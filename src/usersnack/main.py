@@ -16,7 +16,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from usersnack import health, metrics
 from usersnack.docs import add_docs
 from usersnack.errors import AppError, handle_error
-from usersnack.logs import configure_logging
+from usersnack.logs import AccessLog, configure_logging
 from usersnack.menu import endpoints as menu_endpoints
 from usersnack.menu.cache import MenuCache, MenuChangeWatcher
 from usersnack.menu.http_cache import MenuResponseCacheMiddleware
@@ -129,7 +129,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_credentials=False,
         max_age=600,
     )
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(
+        RequestContextMiddleware,
+        access_log=AccessLog(
+            enabled=settings.access_log, level=settings.log_level, secrets=settings.secret_values()
+        ),
+    )
     # Outermost, so everything inside sees the real client and scheme. Added here rather than by
     # a server flag so that whatever starts the app (uvicorn, gunicorn, tests) trusts
     # X-Forwarded-For/-Proto from FORWARDED_ALLOW_IPS (the reverse proxy) and from no one else.

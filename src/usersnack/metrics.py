@@ -95,11 +95,8 @@ def _documented_route_template(app: Any, path: str) -> str | None:
     return next((template for pattern, template in patterns if pattern.match(path)), None)
 
 
-def route_template(scope: Scope, before: str | None) -> str:
-    """The matched route's path template (`before` from mounted_route_template), after the app ran.
-
-    FastAPI records the route it chose, a 405's included, in scope["route"].
-    """
+def _route_template(scope: Scope, before: str | None) -> str:
+    # FastAPI records the route it chose, a 405's included, in scope["route"].
     route = scope.get("route")
     path = getattr(route, "path", None)
     if isinstance(path, str) and not isinstance(route, Mount):
@@ -107,9 +104,42 @@ def route_template(scope: Scope, before: str | None) -> str:
     return before or _documented_route_template(scope.get("app"), scope["path"]) or UNMATCHED_ROUTE
 
 
+# Route templates already worked out, by method and path. Bounded: paths carry ids, so the
+# map is emptied when full, and refilled by the paths in use.
+_KNOWN_ROUTES: dict[tuple[str, str], str] = {}
+_MAX_KNOWN_ROUTES = 10_000
+
+
+def known_route_template(scope: Scope) -> str | None:
+    return _KNOWN_ROUTES.get((scope["method"], scope["path"]))
+
+
+def route_template(scope: Scope, before: str | None) -> str:
+    """The matched route's path template (`before` from mounted_route_template), after the app
+    ran, remembered for the next request to the same path."""
+    template = _route_template(scope, before)
+    if len(_KNOWN_ROUTES) >= _MAX_KNOWN_ROUTES:
+        _KNOWN_ROUTES.clear()
+    _KNOWN_ROUTES[(scope["method"], scope["path"])] = template
+    return template
+
+
+# The labelled children, looked up once per label set (prometheus_client's `labels()` takes a
+# lock and builds a key on every call).
+_CHILDREN: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    HTTP_REQUESTS.labels(method=method, route=route, status=str(status)).inc()
-    HTTP_REQUEST_DURATION.labels(method=method, route=route).observe(seconds)
+    key = (method, route, status)
+    children = _CHILDREN.get(key)
+    if children is None:
+        children = (
+            HTTP_REQUESTS.labels(method=method, route=route, status=str(status)),
+            HTTP_REQUEST_DURATION.labels(method=method, route=route),
+        )
+        _CHILDREN[key] = children
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 class MetricsUnauthorized(AppError):

@@ -96,6 +96,8 @@ class Settings(BaseSettings):
 
     # Lowest level written to the (JSON) log on stderr.
     log_level: LogLevel = "INFO"
+    # One JSON line per request (method, path, route, status, duration, request id).
+    access_log: bool = True
 
     @field_validator("database_url", "test_database_url", "postgres_host", mode="before")
     @classmethod
