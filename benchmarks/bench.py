@@ -265,6 +265,9 @@ def main() -> int:
         "DATABASE_URL": url,
         "ENVIRONMENT": "production",
         "DB_POOL_MAX_SIZE": "20",
+        # "No access log", as the production command has: uvicorn's is off by its
+        # flag, the app's own per-request line by this setting. Metrics stay on.
+        "ACCESS_LOG": "false",
     }
     env.pop("ADMIN_API_KEY", None)
     try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from collections.abc import Iterable
 from typing import Any, TextIO
@@ -81,6 +82,18 @@ class SecretMasker:
         return line
 
 
+# The current request's id, set by RequestContextMiddleware. A plain ContextVar rather than
+# structlog's bound context variables: setting it is the only per-request cost.
+current_request_id: ContextVar[str | None] = ContextVar("usersnack_request_id", default=None)
+
+
+def add_request_id(_: Any, __: str, event_dict: EventDict) -> EventDict:
+    request_id = current_request_id.get()
+    if request_id is not None:
+        event_dict.setdefault("request_id", request_id)
+    return event_dict
+
+
 def _drop_color_message(_: Any, __: str, event_dict: EventDict) -> EventDict:
     # uvicorn puts a second, ANSI-coloured copy of its message in `extra`.
     event_dict.pop("color_message", None)
@@ -100,6 +113,7 @@ def _leading_keys_first(_: Any, __: str, event_dict: EventDict) -> EventDict:
 def _shared_processors() -> list[Processor]:
     return [
         structlog.contextvars.merge_contextvars,
+        add_request_id,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -178,10 +192,11 @@ class AccessLog:
         self.error_enabled = enabled and threshold <= logging.ERROR
         self._masker = SecretMasker(secrets)
 
+    def wanted(self, status: int) -> bool:
+        return self.error_enabled if status >= 500 else self.info_enabled
+
     def write(self, request_id: str, status: int, fields: dict[str, Any]) -> None:
         is_error = status >= 500
-        if not (self.error_enabled if is_error else self.info_enabled):
-            return
         line = json.dumps(
             {
                 "timestamp": datetime.now(timezone.utc).isoformat(timespec="microseconds")[:-6]

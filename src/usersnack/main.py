@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from tortoise.contrib.fastapi import RegisterTortoise
@@ -24,6 +23,7 @@ from usersnack.menu.repository import MenuChangeFeed, MenuRepository
 from usersnack.middleware import (
     REQUEST_ID_HEADER,
     BodySizeLimitMiddleware,
+    CORSMiddleware,
     RequestContextMiddleware,
     UnhandledErrorMiddleware,
 )

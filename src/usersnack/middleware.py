@@ -7,14 +7,14 @@ import re
 import secrets
 import time
 
-import structlog
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware as StarletteCORSMiddleware
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from usersnack import metrics
 from usersnack.errors import PayloadTooLargeError, error_response, handle_error
-from usersnack.logs import AccessLog
+from usersnack.logs import AccessLog, current_request_id
 
 
 class _BodyOverLimit(StarletteHTTPException):
@@ -137,13 +137,15 @@ class RequestContextMiddleware(_HttpMiddleware):
                 message["headers"] = [*message.get("headers", []), header]
             await send(message)
 
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
-            try:
-                await self.app(scope, receive, send_with_request_id)
-            finally:
-                seconds = time.perf_counter() - started
-                route = known_route or metrics.route_template(scope, mounted_route)
-                metrics.observe_request(scope["method"], route, status, seconds)
+        token = current_request_id.set(request_id)
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        finally:
+            current_request_id.reset(token)
+            seconds = time.perf_counter() - started
+            route = known_route or metrics.route_template(scope, mounted_route)
+            metrics.observe_request(scope["method"], route, status, seconds)
+            if self.access_log.wanted(status):
                 client = scope.get("client")
                 self.access_log.write(
                     request_id,
@@ -184,3 +186,24 @@ class UnhandledErrorMiddleware(_HttpMiddleware):
                 raise  # too late for an error body; the server closes the connection
             response = await handle_error(Request(scope), exc)
             await response(scope, receive, send)
+
+
+class CORSMiddleware(StarletteCORSMiddleware):
+    """Starlette's CORS handling, skipped for requests that carry no Origin header.
+
+    Only browsers making cross-origin requests send Origin; everyone else (curl, servers, the
+    proxy's health checks, same-origin pages) gets the answer with just `Vary: Origin`, which
+    is all Starlette would add for them, without its per-request header parsing.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or any(name == b"origin" for name, _ in scope["headers"]):
+            await super().__call__(scope, receive, send)
+            return
+
+        async def send_with_vary(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), (b"vary", b"Origin")]
+            await send(message)
+
+        await self.app(scope, receive, send_with_vary)
