@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tortoise.contrib.fastapi import RegisterTortoise
 
 from usersnack import health
+from usersnack.admin import endpoints as admin_endpoints
 from usersnack.errors import AppError, handle_error
 from usersnack.menu import endpoints as menu_endpoints
 from usersnack.menu.cache import MenuCache, MenuChangeWatcher
@@ -34,10 +35,20 @@ TAGS = [
     {"name": "orders", "description": "Placing an order and reading it back."},
     {"name": "health", "description": "For load balancers and monitoring."},
 ]
+ADMIN_TAG = {
+    "name": "admin",
+    "description": (
+        "Staff only: manage the menu and its pictures, work through incoming orders. Send "
+        "`Authorization: Bearer <ADMIN_API_KEY>` (the Authorize button above); without it every "
+        "admin route answers 401."
+    ),
+}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    # Without a key the admin routes are not mounted: they answer 404 like any unknown path.
+    admin_enabled = settings.admin_api_key is not None
     menu_cache = MenuCache(MenuRepository().load_menu_snapshot, media_url=settings.media_url)
 
     @asynccontextmanager
@@ -59,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="UserSnack API",
         version="1.0.0",
         description=DESCRIPTION,
-        openapi_tags=TAGS,
+        openapi_tags=TAGS + ([ADMIN_TAG] if admin_enabled else []),
         lifespan=lifespan,
         # A body without Content-Type is read as JSON; a form or text body is still refused.
         strict_content_type=False,
@@ -76,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(menu_endpoints.router)
     app.include_router(order_endpoints.router)
     app.include_router(health.router)
+    if admin_enabled:
+        app.include_router(admin_endpoints.router)
 
     if settings.media_enabled:
         settings.media_root.mkdir(parents=True, exist_ok=True)
@@ -88,7 +101,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         MenuResponseCacheMiddleware, cache=menu_cache, prefixes=("/v1/pizzas", "/v1/ingredients")
     )
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_request_body_bytes,
+        route_limits=admin_endpoints.BODY_LIMITS if admin_enabled else (),
+    )
     return app
 
 
