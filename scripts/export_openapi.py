@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 OPENAPI_FILE = ROOT / "openapi.json"
+# Any key turns the admin API on; this one only ever builds the schema.
+SCHEMA_ADMIN_KEY = "openapi-schema-export-key-not-for-serving"
 
 
 def current_schema() -> dict[str, Any]:
@@ -27,7 +29,9 @@ def current_schema() -> dict[str, Any]:
     from usersnack.settings import Settings
 
     # No .env and warnings only: the schema must not depend on a developer's local settings.
-    return create_app(Settings(_env_file=None, log_level="WARNING")).openapi()
+    # The admin routes exist only with a key; the published contract includes them.
+    settings = Settings(_env_file=None, log_level="WARNING", admin_api_key=SCHEMA_ADMIN_KEY)
+    return create_app(settings).openapi()
 
 
 def render(schema: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,6 +24,20 @@ os.environ.pop("POSTGRES_HOST", None)
 os.environ.setdefault("SERVE_MEDIA", "true")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# The admin API is on in the test session, with this key (tests/integration/admin/).
+TEST_ADMIN_KEY = "usersnack-test-admin-key-3f9a1c7e5b2d4068"
+os.environ["ADMIN_API_KEY"] = TEST_ADMIN_KEY
+# Uploads must never land in the repository: the session serves a copy of media/.
+TEST_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="usersnack-test-media-"))
+shutil.copytree(REPO_ROOT / "media", TEST_MEDIA_ROOT, dirs_exist_ok=True)
+os.environ["MEDIA_ROOT"] = str(TEST_MEDIA_ROOT)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_test_media() -> Iterator[None]:
+    yield
+    shutil.rmtree(TEST_MEDIA_ROOT, ignore_errors=True)
 
 
 def _subprocess_env(**extra: str) -> dict[str, str]:

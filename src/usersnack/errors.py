@@ -49,6 +49,12 @@ class NotFoundError(AppError):
     message = "Not found."
 
 
+class UnauthorizedError(AppError):
+    status_code = 401
+    code = "UNAUTHORIZED"
+    message = "Authentication required."
+
+
 class ValidationFailed(AppError):
     status_code = 422
     code = "VALIDATION_ERROR"
@@ -188,6 +194,7 @@ async def handle_error(request: Request, exc: Exception) -> JSONResponse:
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` entries documenting the error body for the given statuses."""
     descriptions = {
+        401: "Missing or wrong credentials (`WWW-Authenticate` says which scheme)",
         404: "Not found",
         409: "Conflict",
         413: "Request body too large",

@@ -13,6 +13,7 @@ from tortoise.contrib.fastapi import RegisterTortoise
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from usersnack import health, metrics
+from usersnack.admin import endpoints as admin_endpoints
 from usersnack.docs import add_docs
 from usersnack.errors import AppError, handle_error
 from usersnack.logs import AccessLog, configure_logging
@@ -45,6 +46,14 @@ TAGS = [
     {"name": "orders", "description": "Placing an order and reading it back."},
     {"name": "health", "description": "For load balancers and monitoring."},
 ]
+ADMIN_TAG = {
+    "name": "admin",
+    "description": (
+        "Staff only: manage the menu and its pictures, work through incoming orders. Send "
+        "`Authorization: Bearer <ADMIN_API_KEY>` (the Authorize button above); without it every "
+        "admin route answers 401."
+    ),
+}
 
 # What a browser on an allowed origin may send, and read back, cross-origin.
 CORS_ALLOW_HEADERS = [
@@ -61,6 +70,8 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, secrets=settings.secret_values())
+    # Without a key the admin routes are not mounted: they answer 404 like any unknown path.
+    admin_enabled = settings.admin_api_key is not None
     menu_cache = MenuCache(MenuRepository().load_menu_snapshot, media_url=settings.media_url)
 
     @asynccontextmanager
@@ -82,7 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="UserSnack API",
         version="1.0.0",
         description=DESCRIPTION,
-        openapi_tags=TAGS,
+        openapi_tags=TAGS + ([ADMIN_TAG] if admin_enabled else []),
         lifespan=lifespan,
         # A body without Content-Type is read as JSON; a form or text body is still refused.
         strict_content_type=False,
@@ -104,6 +115,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(metrics.router)
     add_docs(app)
+    if admin_enabled:
+        app.include_router(admin_endpoints.router)
 
     if settings.media_enabled:
         settings.media_root.mkdir(parents=True, exist_ok=True)
@@ -117,7 +130,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         MenuResponseCacheMiddleware, cache=menu_cache, prefixes=("/v1/pizzas", "/v1/ingredients")
     )
     # Outermost last: request id and access log around CORS around the error fallback.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_request_body_bytes,
+        route_limits=admin_endpoints.BODY_LIMITS if admin_enabled else (),
+    )
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(
         CORSMiddleware,

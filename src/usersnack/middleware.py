@@ -6,6 +6,7 @@ import itertools
 import re
 import secrets
 import time
+from collections.abc import Iterable
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware as StarletteCORSMiddleware
@@ -20,25 +21,41 @@ from usersnack.logs import AccessLog, current_request_id
 class _BodyOverLimit(StarletteHTTPException):
     """Raised from `receive`; an HTTPException so FastAPI's body parsing lets it through."""
 
-    def __init__(self) -> None:
-        super().__init__(413, PayloadTooLargeError.message)
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"The request body is larger than {max_bytes} bytes.")
 
 
 class BodySizeLimitMiddleware:
     """Refuse bodies over `max_bytes` with 413, without ever holding more than that in memory.
 
     A declared Content-Length over the cap is refused before the body is read; a chunked body
-    is counted as it streams in and cut off at the cap.
+    is counted as it streams in and cut off at the cap. `route_limits` gives chosen routes
+    (method, path pattern) a cap of their own, such as image uploads.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        route_limits: Iterable[tuple[str, str, int]] = (),
+    ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max_bytes = max_bytes
+        self.route_limits = [
+            (method, re.compile(pattern), limit) for method, pattern, limit in route_limits
+        ]
+
+    def _limit_for(self, scope: Scope) -> int:
+        for method, pattern, limit in self.route_limits:
+            if scope["method"] == method and pattern.match(scope["path"]):
+                return limit
+        return self.default_max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self._limit_for(scope)
 
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
@@ -46,8 +63,8 @@ class BodySizeLimitMiddleware:
                     declared = int(value)
                 except ValueError:
                     declared = -1
-                if declared > self.max_bytes:
-                    await self._refuse(scope, receive, send)
+                if declared > max_bytes:
+                    await self._refuse(scope, receive, send, max_bytes)
                     return
 
         received = 0
@@ -57,17 +74,17 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _BodyOverLimit()
+                if received > max_bytes:
+                    raise _BodyOverLimit(max_bytes)
             return message
 
         await self.app(scope, limited_receive, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
         response = error_response(
             413,
             PayloadTooLargeError.code,
-            f"The request body is larger than {self.max_bytes} bytes.",
+            f"The request body is larger than {max_bytes} bytes.",
             headers={"Connection": "close"},
         )
         await response(scope, receive, send)

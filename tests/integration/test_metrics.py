@@ -93,7 +93,9 @@ async def test_production_metrics_need_the_admin_key():
 
 
 async def test_production_metrics_without_an_admin_key_are_not_there():
-    settings = Settings(_env_file=None, environment="production", database_url=PRODUCTION_DB)
+    settings = Settings(
+        _env_file=None, environment="production", database_url=PRODUCTION_DB, admin_api_key=None
+    )
     response = await _get_metrics(settings, {"Authorization": "Bearer anything"})
     assert response.status_code == 404
     assert response.json()["code"] == "NOT_FOUND"

@@ -15,8 +15,9 @@ HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
 
 
 def _app():  # noqa: ANN202
-    # Schema tests need no database: the app is used without its lifespan.
-    return create_app(Settings(_env_file=None))
+    # Schema tests need no database: the app is used without its lifespan. Like
+    # scripts/export_openapi.py, with the admin API on: it is part of the published contract.
+    return create_app(Settings(_env_file=None, admin_api_key="openapi-test-key-0123456789abcdef"))
 
 
 async def test_committed_openapi_json_is_what_the_app_serves():

@@ -19,18 +19,19 @@ FEED_APPLICATION = "usersnack-menu-feed"
 
 # The whole public menu as one JSON document, in one statement: pizzas in list order (name,
 # then id) with their ingredients (by name) and offers (by extra name), plus all ingredients
-# and extras. Timestamps are UTC without zone, prices are exact decimal text.
+# and extras. Only live items: a retired pizza, extra or ingredient is left out everywhere.
+# Timestamps are UTC without zone, prices are exact decimal text.
 MENU_SNAPSHOT_SQL = """
 SELECT json_build_object(
   'ingredients', (
     SELECT coalesce(json_agg(json_build_object('id', i.id, 'name', i.name)
                              ORDER BY i.name, i.id), '[]'::json)
-    FROM ingredient i),
+    FROM ingredient i WHERE i.retired_at IS NULL),
   'extras', (
     SELECT coalesce(json_agg(json_build_object('id', e.id, 'name', e.name,
                                                'price', e.price::text)
                              ORDER BY e.name, e.id), '[]'::json)
-    FROM extra e),
+    FROM extra e WHERE e.retired_at IS NULL),
   'pizzas', (
     SELECT coalesce(json_agg(json_build_object(
              'id', p.id, 'name', p.name, 'price', p.price::text, 'images', p.images,
@@ -39,15 +40,15 @@ SELECT json_build_object(
              'ingredient_ids', (
                SELECT coalesce(json_agg(i.id ORDER BY i.name, i.id), '[]'::json)
                FROM pizza_ingredient pi JOIN ingredient i ON i.id = pi.ingredient_id
-               WHERE pi.pizza_id = p.id),
+               WHERE pi.pizza_id = p.id AND i.retired_at IS NULL),
              'offers', (
                SELECT coalesce(json_agg(json_build_object('extra_id', e.id,
                                                           'is_free', pe.is_free)
                                         ORDER BY e.name, e.id), '[]'::json)
                FROM pizza_extra pe JOIN extra e ON e.id = pe.extra_id
-               WHERE pe.pizza_id = p.id))
+               WHERE pe.pizza_id = p.id AND e.retired_at IS NULL))
            ORDER BY p.name, p.id), '[]'::json)
-    FROM pizza p)
+    FROM pizza p WHERE p.retired_at IS NULL)
 )::text AS menu
 """
 
@@ -58,21 +59,21 @@ class MenuRepository:
         _, rows = await get_connection("default").execute_query(MENU_SNAPSHOT_SQL)
         return json.loads(rows[0]["menu"])
 
-    # Writes, used by the fixture loader (and the admin API). No commits here: callers own
-    # the transaction.
+    # Used by the fixture loader, which matches live items by name. No commits here: callers
+    # own the transaction.
 
     async def menu_is_empty(self) -> bool:
         return not await Pizza.exists()
 
     async def get_ingredients_by_name(self, names: Iterable[str]) -> dict[str, Ingredient]:
-        found = await Ingredient.filter(name__in=list(names))
+        found = await Ingredient.filter(name__in=list(names), retired_at=None)
         return {ingredient.name: ingredient for ingredient in found}
 
     async def add_ingredient(self, name: str) -> Ingredient:
         return await Ingredient.create(name=name)
 
     async def get_extras_by_name(self, names: Iterable[str]) -> dict[str, Extra]:
-        found = await Extra.filter(name__in=list(names))
+        found = await Extra.filter(name__in=list(names), retired_at=None)
         return {extra.name: extra for extra in found}
 
     async def add_extra(self, name: str, price: Decimal) -> Extra:
@@ -83,7 +84,7 @@ class MenuRepository:
         return extra
 
     async def get_pizza_by_name(self, name: str) -> Pizza | None:
-        return await Pizza.get_or_none(name=name).prefetch_related(
+        return await Pizza.get_or_none(name=name, retired_at=None).prefetch_related(
             "ingredients", "offered_extras__extra"
         )
 

@@ -19,24 +19,35 @@ class TimestampedModel(Model):
         abstract = True
 
 
-class Ingredient(TimestampedModel):
-    name = fields.CharField(max_length=100, unique=True)
+class RetirableModel(TimestampedModel):
+    """A menu item staff can retire: it leaves the public menu but stays for the record.
+
+    Names are unique among live items only, case-insensitively. Tortoise cannot declare a
+    partial index, so migration 3 creates them (`uniq_live_name_<table>`).
+    """
+
+    name = fields.CharField(max_length=100)
+    retired_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        abstract = True
+
+
+class Ingredient(RetirableModel):
 
     class Meta:
         table = "ingredient"
         ordering = ["name", "id"]
 
 
-class Extra(TimestampedModel):
-    name = fields.CharField(max_length=100, unique=True)
+class Extra(RetirableModel):
     price = fields.DecimalField(max_digits=PRICE_DIGITS, decimal_places=2)
 
     class Meta:
         table = "extra"
 
 
-class Pizza(TimestampedModel):
-    name = fields.CharField(max_length=100, unique=True)
+class Pizza(RetirableModel):
     price = fields.DecimalField(max_digits=PRICE_DIGITS, decimal_places=2)
     # Media keys relative to the media root ("pizzas/margherita.jpg"), in display order.
     images: list[str] = fields.JSONField(default=list)  # type: ignore[assignment]

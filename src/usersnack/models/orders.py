@@ -28,6 +28,8 @@ class Order(Model):
 
     class Meta:
         table = "customer_order"
+        # The staff inbox: unprocessed orders, newest first.
+        indexes = (("processed", "created_at"),)
 
 
 class OrderPackage(Model):

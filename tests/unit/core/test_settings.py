@@ -70,3 +70,8 @@ def test_development_defaults():
         "http://a",
         "http://b",
     ]
+
+
+def test_a_blank_admin_key_turns_the_admin_api_off():
+    assert Settings(_env_file=None, admin_api_key="   ").admin_api_key is None
+    assert Settings(_env_file=None, admin_api_key="k").admin_api_key.get_secret_value() == "k"
