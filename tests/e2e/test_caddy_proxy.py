@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import io
 import os
 import signal
+import shutil
 import ssl
 import subprocess
 import uuid
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from PIL import Image
 import pytest
 
 from tests.deployment import CADDYFILE, REPO_ROOT, app_server_command
@@ -37,6 +40,7 @@ IMAGE = "/media/pizzas/meateor.jpg"
 # The session database trusts local connections; production settings still want a password
 # that is not a placeholder, and PostgreSQL ignores it under trust authentication.
 E2E_DB_PASSWORD = "e2e-Rk7pWq2Zt9vL"
+ADMIN_KEY = "e2e-caddy-admin-key-5f0c2a9d8b7e6f41a3c2"
 
 
 @dataclass
@@ -50,6 +54,8 @@ class Replica:
         """The replica's log once it has caught up. The app writes a request's access line just
         after answering it, so a marker request sent straight to the replica, once logged,
         shows that every request answered before it is in the file."""
+        if self.process.poll() is not None:  # killed: its log is complete
+            return self.log.read_text(errors="replace")
         marker = f"log-marker-{uuid.uuid4()}"
         httpx.get(f"{self.base_url}/health", params={"marker": marker}, timeout=10)
         deadline = time.monotonic() + 10
@@ -104,7 +110,9 @@ def _production_url(url: str) -> str:
     return url_from_credentials(credentials)
 
 
-def _start_replica(work: Path, index: int, database_url: str, stop: ExitStack) -> Replica:
+def _start_replica(
+    work: Path, index: int, database_url: str, media: Path, stop: ExitStack
+) -> Replica:
     from tests.conftest import _subprocess_env
 
     env = server_env(
@@ -113,9 +121,12 @@ def _start_replica(work: Path, index: int, database_url: str, stop: ExitStack) -
         DATABASE_URL=_production_url(database_url),
         FORWARDED_ALLOW_IPS="127.0.0.1",
         WEB_CONCURRENCY="1",
+        ADMIN_API_KEY=ADMIN_KEY,
+        # Uploads land where Caddy serves /media from (as the compose volume is shared).
+        MEDIA_ROOT=str(media),
     )
     # Production defaults, not the test session's.
-    for name in ("SERVE_MEDIA", "ADMIN_API_KEY", "CORS_ORIGINS", "MEDIA_ROOT"):
+    for name in ("SERVE_MEDIA", "CORS_ORIGINS"):
         env.pop(name, None)
     port = int(env["PORT"])
     log = work / f"app{index}.log"
@@ -129,7 +140,7 @@ def _start_replica(work: Path, index: int, database_url: str, stop: ExitStack) -
 
 
 def _start_caddy(
-    program: str, work: Path, scheme: str, replicas: list[Replica], stop: ExitStack
+    program: str, work: Path, scheme: str, replicas: list[Replica], media: Path, stop: ExitStack
 ) -> Caddy:
     """Caddy on loopback with only environment variables set; its state stays in `work`."""
     port, http_port = free_port(), free_port()
@@ -143,7 +154,7 @@ def _start_caddy(
         "CADDY_ADMIN": f"127.0.0.1:{free_port()}",
         "APP_UPSTREAMS_SOURCE": "static",
         "APP_UPSTREAMS": " ".join(f"127.0.0.1:{replica.port}" for replica in replicas),
-        "MEDIA_ROOT": str(REPO_ROOT / "media"),
+        "MEDIA_ROOT": str(media),
     }
     work.mkdir(parents=True, exist_ok=True)
     log = work / "caddy.log"
@@ -194,13 +205,15 @@ async def stack(app, settings, database_url, tmp_path_factory) -> Iterator[Stack
     await load_menu()
 
     work = tmp_path_factory.mktemp("caddy-stack")
+    media = work / "media"
+    shutil.copytree(REPO_ROOT / "media", media)
     with ExitStack() as stop:
-        replicas = [_start_replica(work, index, database_url, stop) for index in (1, 2)]
+        replicas = [_start_replica(work, index, database_url, media, stop) for index in (1, 2)]
         for replica in replicas:
             wait_until_up(replica.base_url, replica.process, replica.log)
 
         def start_caddy(scheme: str) -> Caddy:
-            return _start_caddy(program, work / scheme, scheme, replicas, stop)
+            return _start_caddy(program, work / scheme, scheme, replicas, media, stop)
 
         yield Stack(caddy=start_caddy("https"), replicas=replicas, start_caddy=start_caddy)
 
@@ -400,3 +413,37 @@ def _wait_for_log(log: Path, *needles: str, timeout: float = 30) -> None:
             return
         time.sleep(0.2)
     raise AssertionError(f"no log line with {needles} in {timeout}s:\n{log.read_text()[-4000:]}")
+
+
+def test_a_staff_picture_upload_passes_caddy_and_is_served_by_it(stack: Stack):
+    """Uploads get their own, larger body cap; the stored picture is then served by Caddy."""
+    noise = Image.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3))
+    buffer = io.BytesIO()
+    noise.save(buffer, format="PNG")
+    assert buffer.tell() > 1_000_000  # far over the 64 KiB cap of every other request
+    key = {"Authorization": f"Bearer {ADMIN_KEY}"}
+    with stack.client() as http:
+        pizza = http.get("/v1/pizzas", params={"name": "meateor"}).json()["results"][0]
+        uploaded = http.post(
+            f"/v1/admin/pizzas/{pizza['id']}/images",
+            files={"file": ("noise.png", buffer.getvalue(), "image/png")},
+            headers=key,
+        )
+        assert uploaded.status_code in (200, 201), uploaded.text
+        url = uploaded.json()["url"]
+        picture = http.get(url)
+        assert picture.status_code == 200
+        assert picture.headers["content-type"] == "image/png"
+        assert picture.headers.get("etag") or picture.headers.get("last-modified")
+
+        too_big = http.post(
+            f"/v1/admin/pizzas/{pizza['id']}/images",
+            content=b"x" * (5308416 + 1),
+            headers={**key, "content-type": "multipart/form-data; boundary=x"},
+        )
+        assert too_big.status_code == 413
+        http.request(
+            "DELETE", f"/v1/admin/pizzas/{pizza['id']}/images/{url.rsplit('/', 1)[-1]}", headers=key
+        )
+    for replica in stack.replicas:
+        assert url not in replica.access_log()  # Caddy served the picture itself

@@ -29,6 +29,7 @@ from tests.deployment import (
     shell_words,
 )
 from tests.system import require_program
+from usersnack.admin.uploads import UPLOAD_BODY_LIMIT
 from usersnack.settings import Settings
 
 SERVICES = {"db", "migrate", "app", "caddy"}
@@ -321,8 +322,9 @@ def test_site_address_and_tls_switch(tmp_path, host_domain, listens):
     assert server["listen"] == [listens]
     kinds = {handler["handler"] for handler in _handlers(config)}
     assert {"encode", "headers", "request_body", "file_server", "reverse_proxy"} <= kinds
-    (body_cap,) = [h for h in _handlers(config) if h["handler"] == "request_body"]
-    assert body_cap["max_size"] == Settings(_env_file=None).max_request_body_bytes
+    caps = sorted(h["max_size"] for h in _handlers(config) if h["handler"] == "request_body")
+    # Every request but a staff picture upload, and the upload route (the app's own limits).
+    assert caps == [Settings(_env_file=None).max_request_body_bytes, UPLOAD_BODY_LIMIT]
     (encode,) = [h for h in _handlers(config) if h["handler"] == "encode"]
     assert set(encode["encodings"]) == {"zstd", "gzip"}
 
