@@ -71,6 +71,18 @@ class PayloadTooLargeError(AppError):
     message = "The request body is too large."
 
 
+class RequestTimeoutError(AppError):
+    status_code = 408
+    code = "REQUEST_TIMEOUT"
+    message = "The request body did not arrive in time."
+
+
+class TooManyRequestsError(AppError):
+    status_code = 429
+    code = "TOO_MANY_REQUESTS"
+    message = "Too many requests from your address; please wait before trying again."
+
+
 class ServiceUnavailableError(AppError):
     status_code = 503
     code = "SERVICE_UNAVAILABLE"
@@ -85,6 +97,7 @@ _CODES_BY_STATUS = {
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
     406: "NOT_ACCEPTABLE",
+    408: "REQUEST_TIMEOUT",
     409: "CONFLICT",
     413: "PAYLOAD_TOO_LARGE",
     415: "UNSUPPORTED_MEDIA_TYPE",
@@ -119,12 +132,18 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return details
 
 
-def _is_database_unavailable(exc: BaseException) -> bool:
-    """True for errors that mean "cannot reach the database now", not "this query is wrong"."""
+def database_unavailable_errors() -> tuple[type[BaseException], ...]:
+    """Errors that mean "cannot reach the database now", not "this query is wrong".
+
+    main.py registers the handler for each of them by type, so they are answered (503) where
+    the app's other errors are, and the connection stays open; left to the catch-all
+    `Exception` handler, Starlette would re-raise them after answering and uvicorn would then
+    close the client's keep-alive connection under it.
+    """
     import asyncpg
     from tortoise.exceptions import DBConnectionError
 
-    unavailable = (
+    return (
         DBConnectionError,
         ConnectionError,
         TimeoutError,
@@ -136,6 +155,11 @@ def _is_database_unavailable(exc: BaseException) -> bool:
         asyncpg.exceptions.AdminShutdownError,
         asyncpg.exceptions.QueryCanceledError,
     )
+
+
+def _is_database_unavailable(exc: BaseException) -> bool:
+    """True when `exc`, or an error it came from, is one of database_unavailable_errors()."""
+    unavailable = database_unavailable_errors()
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
@@ -192,6 +216,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "Conflict",
         413: "Request body too large",
         422: "Validation error: `details` names each offending field",
+        429: "Rate limited: too many requests from this address; `Retry-After` says when to retry",
         503: "Database unavailable",
     }
     return {

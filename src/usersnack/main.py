@@ -10,15 +10,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from tortoise.contrib.fastapi import RegisterTortoise
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from usersnack import health
-from usersnack.errors import AppError, handle_error
+from usersnack.errors import AppError, database_unavailable_errors, handle_error
 from usersnack.menu import endpoints as menu_endpoints
 from usersnack.menu.cache import MenuCache, MenuChangeWatcher
 from usersnack.menu.http_cache import MenuResponseCacheMiddleware
 from usersnack.menu.repository import MenuChangeFeed, MenuRepository
-from usersnack.middleware import BodySizeLimitMiddleware
+from usersnack.middleware import BodySizeLimitMiddleware, RequestBodyTimeoutMiddleware
 from usersnack.orders import endpoints as order_endpoints
+from usersnack.ratelimit import OrderRateLimiter
 from usersnack.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -69,8 +71,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.menu_cache = menu_cache
+    app.state.order_rate_limiter = OrderRateLimiter.from_settings(settings)
 
-    for error_type in (AppError, RequestValidationError, StarletteHTTPException, Exception):
+    for error_type in (
+        AppError,
+        RequestValidationError,
+        StarletteHTTPException,
+        *database_unavailable_errors(),
+        Exception,
+    ):
         app.add_exception_handler(error_type, handle_error)
 
     app.include_router(menu_endpoints.router)
@@ -89,6 +98,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         MenuResponseCacheMiddleware, cache=menu_cache, prefixes=("/v1/pizzas", "/v1/ingredients")
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
+    app.add_middleware(RequestBodyTimeoutMiddleware, seconds=settings.request_body_timeout)
+    # Outermost, so everything inside (the order rate limit above all) sees the real client:
+    # X-Forwarded-For/-Proto are believed from FORWARDED_ALLOW_IPS (the reverse proxy) only.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     return app
 
 
