@@ -40,7 +40,6 @@ class OrderRateLimiter:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.limits = limits
-        self._storage = storage
         self._strategy = MovingWindowRateLimiter(storage)
         self._clock = clock
 
