@@ -16,10 +16,9 @@ import subprocess
 import sys
 from collections import Counter
 
-import httpx
-
 from tests.e2e.conftest import REPO_ROOT, production_command, server_env, server_process
 from tests.reliability.schemathesis_hooks import MENU_ENV, STATUS_LOG_ENV
+from tests.reliability.traffic import OrderPlan
 
 EXAMPLES_PER_OPERATION = 60
 SEED = 20261122  # fixed, so a failure reproduces; change it to explore further
@@ -27,17 +26,11 @@ GIVE_UP_SECONDS = 600
 
 
 def _menu_ids(base_url: str) -> dict[str, list[str]]:
-    with httpx.Client(base_url=base_url, timeout=10) as http:
-        pizzas = http.get("/v1/pizzas", params={"limit": 100}).json()["results"]
-        return {
-            pizza["id"]: [
-                extra["id"]
-                for extra in http.get(
-                    f"/v1/pizzas/{pizza['id']}/extras", params={"limit": 100}
-                ).json()["results"]
-            ]
-            for pizza in pizzas
-        }
+    """Pizza id -> ids of the extras it offers, for the hooks."""
+    return {
+        pizza["id"]: [extra["id"] for extra in extras]
+        for pizza, extras in OrderPlan(base_url, seed=0).pizzas
+    }
 
 
 async def test_schemathesis_finds_no_server_error_and_no_schema_violation(
