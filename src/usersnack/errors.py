@@ -77,6 +77,18 @@ class PayloadTooLargeError(AppError):
     message = "The request body is too large."
 
 
+class RequestTimeoutError(AppError):
+    status_code = 408
+    code = "REQUEST_TIMEOUT"
+    message = "The request body did not arrive in time."
+
+
+class TooManyRequestsError(AppError):
+    status_code = 429
+    code = "TOO_MANY_REQUESTS"
+    message = "Too many requests from your address; please wait before trying again."
+
+
 class ServiceUnavailableError(AppError):
     status_code = 503
     code = "SERVICE_UNAVAILABLE"
@@ -91,6 +103,7 @@ _CODES_BY_STATUS = {
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
     406: "NOT_ACCEPTABLE",
+    408: "REQUEST_TIMEOUT",
     409: "CONFLICT",
     413: "PAYLOAD_TOO_LARGE",
     415: "UNSUPPORTED_MEDIA_TYPE",
@@ -125,12 +138,18 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return details
 
 
-def _is_database_unavailable(exc: BaseException) -> bool:
-    """True for errors that mean "cannot reach the database now", not "this query is wrong"."""
+def database_unavailable_errors() -> tuple[type[BaseException], ...]:
+    """Errors that mean "cannot reach the database now", not "this query is wrong".
+
+    main.py registers the handler for each of them by type, so they are answered (503) where
+    the app's other errors are, and the connection stays open; left to the catch-all
+    `Exception` handler, Starlette would re-raise them after answering and uvicorn would then
+    close the client's keep-alive connection under it.
+    """
     import asyncpg
     from tortoise.exceptions import DBConnectionError
 
-    unavailable = (
+    return (
         DBConnectionError,
         ConnectionError,
         TimeoutError,
@@ -142,6 +161,11 @@ def _is_database_unavailable(exc: BaseException) -> bool:
         asyncpg.exceptions.AdminShutdownError,
         asyncpg.exceptions.QueryCanceledError,
     )
+
+
+def _is_database_unavailable(exc: BaseException) -> bool:
+    """True when `exc`, or an error it came from, is one of database_unavailable_errors()."""
+    unavailable = database_unavailable_errors()
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
@@ -150,6 +174,22 @@ def _is_database_unavailable(exc: BaseException) -> bool:
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return False
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path.
+
+    Starlette's 405 names only the methods of the first route whose path matched, but one path
+    may be served by several routes (GET and PATCH of an admin item are two routes).
+    """
+    from starlette.routing import Match
+
+    allowed = []
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return allowed
 
 
 async def handle_error(request: Request, exc: Exception) -> JSONResponse:
@@ -175,7 +215,10 @@ async def handle_error(request: Request, exc: Exception) -> JSONResponse:
             status, HTTPStatus(status).name if status in HTTPStatus._value2member_map_ else "ERROR"
         )
         message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
-        return error_response(status, code, message, headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if status == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
+        return error_response(status, code, message, headers=headers)
     if _is_database_unavailable(exc):
         logger.warning(
             "database unavailable during %s %s: %r", request.method, request.url.path, exc
@@ -199,6 +242,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "Conflict",
         413: "Request body too large",
         422: "Validation error: `details` names each offending field",
+        429: "Rate limited: too many requests from this address; `Retry-After` says when to retry",
         503: "Database unavailable",
     }
     return {

@@ -15,7 +15,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from usersnack import health, metrics
 from usersnack.admin import endpoints as admin_endpoints
 from usersnack.docs import add_docs
-from usersnack.errors import AppError, handle_error
+from usersnack.errors import AppError, database_unavailable_errors, handle_error
 from usersnack.logs import AccessLog, configure_logging
 from usersnack.menu import endpoints as menu_endpoints
 from usersnack.menu.cache import MenuCache, MenuChangeWatcher
@@ -25,10 +25,12 @@ from usersnack.middleware import (
     REQUEST_ID_HEADER,
     BodySizeLimitMiddleware,
     CORSMiddleware,
+    RequestBodyTimeoutMiddleware,
     RequestContextMiddleware,
     UnhandledErrorMiddleware,
 )
 from usersnack.orders import endpoints as order_endpoints
+from usersnack.ratelimit import OrderRateLimiter
 from usersnack.settings import Settings, get_settings, load_settings
 
 DESCRIPTION = """
@@ -106,8 +108,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.menu_cache = menu_cache
+    app.state.order_rate_limiter = OrderRateLimiter.from_settings(settings)
 
-    for error_type in (AppError, RequestValidationError, StarletteHTTPException, Exception):
+    for error_type in (
+        AppError,
+        RequestValidationError,
+        StarletteHTTPException,
+        *database_unavailable_errors(),
+        Exception,
+    ):
         app.add_exception_handler(error_type, handle_error)
 
     app.include_router(menu_endpoints.router)
@@ -135,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.max_request_body_bytes,
         route_limits=admin_endpoints.BODY_LIMITS if admin_enabled else (),
     )
+    app.add_middleware(RequestBodyTimeoutMiddleware, seconds=settings.request_body_timeout)
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(
         CORSMiddleware,

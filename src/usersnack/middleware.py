@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
 import secrets
@@ -224,3 +225,51 @@ class CORSMiddleware(StarletteCORSMiddleware):
             await send(message)
 
         await self.app(scope, receive, send_with_vary)
+
+
+class _BodyTooSlow(StarletteHTTPException):
+    """Raised from `receive`, like _BodyOverLimit; the connection is closed after the 408."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            408,
+            f"The request body did not arrive within {seconds:g} seconds.",
+            headers={"Connection": "close"},
+        )
+
+
+class RequestBodyTimeoutMiddleware:
+    """Give a client `seconds` from the request head to send the whole body, then answer 408.
+
+    Without it a client trickling its body a byte at a time holds its request (and, in the
+    order route, the work behind it) for as long as it likes. Only reading the body is bounded:
+    once it is in, the app takes the time it needs.
+    """
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.seconds
+        body_complete = False
+
+        async def timed_receive() -> Message:
+            nonlocal body_complete
+            if body_complete:
+                # After the body only a disconnect can come, which the app may await freely.
+                return await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise _BodyTooSlow(self.seconds) from None
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body_complete = True
+            return message
+
+        await self.app(scope, timed_receive, send)

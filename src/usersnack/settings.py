@@ -23,6 +23,8 @@ MODEL_MODULES = ["usersnack.models", "aerich.models"]
 
 
 MIN_ADMIN_KEY_LENGTH = 32
+# Generous for people ordering food, tight for a script placing orders in a loop.
+DEFAULT_PRODUCTION_ORDER_RATE_LIMIT = "30/minute"
 DEV_FRONTEND_ORIGINS = ("http://localhost:5173", "http://127.0.0.1:5173")
 _PLACEHOLDER_WORDS = ("change", "placeholder", "example", "secret", "password", "xxx", "todo")
 
@@ -68,6 +70,9 @@ class Settings(BaseSettings):
     # asyncpg's command timeout: a query that hangs (say, the database went away mid-request)
     # fails after this many seconds instead of holding the request forever.
     db_command_timeout: float = Field(default=10.0, gt=0)
+    # How long a request waits for a pooled connection (including reconnecting one after an
+    # outage) before it fails with 503, instead of queueing forever behind a stuck pool.
+    db_pool_acquire_timeout: float = Field(default=5.0, gt=0)
 
     embedded_postgres_dir: Path = REPO_ROOT / ".data" / "postgres"
     # Only the test suite reads this: run the tests on that server instead of an embedded one.
@@ -98,6 +103,21 @@ class Settings(BaseSettings):
     log_level: LogLevel = "INFO"
     # One JSON line per request (method, path, route, status, duration, request id).
     access_log: bool = True
+    # POST /v1/orders per client address: "30/minute", "5/second;100/hour", or "0" for off.
+    # Unset: off in development and test, DEFAULT_PRODUCTION_ORDER_RATE_LIMIT in production.
+    order_rate_limit: str | None = None
+    # Where rate-limit counters live, so every app process shares them (redis://host:6379/0).
+    # Unset: in each process's memory.
+    redis_url: str | None = None
+    # A client must send a request's whole body within this many seconds, or get 408.
+    request_body_timeout: float = Field(default=15.0, gt=0)
+    # The production server (python -m usersnack.server) closes a connection that has not sent
+    # a complete request head within this many seconds, and an idle keep-alive one after
+    # KEEP_ALIVE_TIMEOUT; on SIGTERM it lets requests in flight finish for SHUTDOWN_TIMEOUT.
+    request_header_timeout: float = Field(default=10.0, gt=0)
+    keep_alive_timeout: int = Field(default=5, ge=1)
+    shutdown_timeout: int = Field(default=20, ge=1)
+    web_concurrency: int = Field(default=1, ge=1, le=64)
 
     @field_validator("database_url", "test_database_url", "postgres_host", mode="before")
     @classmethod
@@ -136,6 +156,35 @@ class Settings(BaseSettings):
     @classmethod
     def _relative_to_repo(cls, value: Path) -> Path:
         return value if value.is_absolute() else REPO_ROOT / value
+
+    @field_validator("order_rate_limit", "redis_url", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("order_rate_limit")
+    @classmethod
+    def _rate_limit_shape(cls, value: str | None) -> str | None:
+        if value is None or value == "0":
+            return value
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError(
+                'ORDER_RATE_LIMIT must look like "30/minute" or "5/second;100/hour", or be "0"'
+            ) from None
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+            raise ValueError("REDIS_URL must start with redis://, rediss:// or unix://")
+        return value
 
     @field_validator("database_url", "test_database_url")
     @classmethod
@@ -210,6 +259,13 @@ class Settings(BaseSettings):
         return [value for value in values if value]
 
     @property
+    def effective_order_rate_limit(self) -> str | None:
+        """The order rate limit in force, or None when there is none."""
+        if self.order_rate_limit is None:
+            return DEFAULT_PRODUCTION_ORDER_RATE_LIMIT if self.is_production else None
+        return None if self.order_rate_limit == "0" else self.order_rate_limit
+
+    @property
     def media_enabled(self) -> bool:
         """In production Caddy serves /media; everywhere else the app does, unless told."""
         if self.serve_media is not None:
@@ -239,6 +295,7 @@ class Settings(BaseSettings):
     def tortoise_config(self) -> dict[str, Any]:
         credentials = {
             **self.database_credentials(),
+            "acquire_timeout": self.db_pool_acquire_timeout,
             "minsize": self.db_pool_min_size,
             "maxsize": self.db_pool_max_size,
             "command_timeout": self.db_command_timeout,
@@ -247,7 +304,7 @@ class Settings(BaseSettings):
         }
         return {
             "connections": {
-                "default": {"engine": "tortoise.backends.asyncpg", "credentials": credentials}
+                "default": {"engine": "usersnack.db_engine", "credentials": credentials}
             },
             "apps": {"models": {"models": MODEL_MODULES, "default_connection": "default"}},
             "use_tz": True,

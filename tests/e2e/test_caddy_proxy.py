@@ -130,7 +130,7 @@ def _start_replica(
         env.pop(name, None)
     port = int(env["PORT"])
     log = work / f"app{index}.log"
-    command = app_server_command(sys.executable, host="127.0.0.1", port=port)
+    command = app_server_command(sys.executable)
     with log.open("wb") as output:
         process = subprocess.Popen(
             command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 
 async def test_unknown_route_is_404_in_the_error_format(client):
     response = await client.get("/v1/nothing-here")
@@ -64,3 +66,14 @@ async def test_docs_and_openapi(client):
     order_post = schema["paths"]["/v1/orders"]["post"]
     assert {"409", "413", "422"} <= set(order_post["responses"])
     assert schema["components"]["schemas"]["OrderIn"].get("examples")
+
+
+async def test_405_lists_every_method_the_path_serves(client):
+    response = await client.request(
+        "OPTIONS",
+        "/v1/admin/ingredients",
+        headers={"Authorization": f"Bearer {os.environ['ADMIN_API_KEY']}"},
+    )
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) >= {"GET", "POST"}
+    assert response.json()["code"] == "METHOD_NOT_ALLOWED"

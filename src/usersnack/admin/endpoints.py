@@ -8,6 +8,7 @@ the pizza-only routes (offers, pictures) and the orders inbox are written out be
 in `_item_routes`, which name its arguments.)
 """
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +16,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 from usersnack.admin.auth import require_admin_key
 from usersnack.admin.images import MediaStore
@@ -328,6 +329,17 @@ async def remove_pizza_image(
 # ---- orders inbox -------------------------------------------------------------------------
 
 
+def _iso_8601_only(value: object) -> object:
+    # pydantic also reads a bare number as a Unix time ("0.5" would be 1970); the documented
+    # format is an ISO 8601 date-time, so a number is refused rather than misread.
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+(\.\d*)?\s*", value):
+        raise ValueError("expected an ISO 8601 date-time, like 2026-11-22T18:00:00Z")
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_8601_only)]
+
+
 async def get_inbox_filter(
     processed: Annotated[
         bool | None,
@@ -337,14 +349,14 @@ async def get_inbox_filter(
         ),
     ] = None,
     created_from: Annotated[
-        datetime | None,
+        IsoDateTime | None,
         Query(
             description="Orders placed at or after this time (ISO 8601; no zone means UTC).",
             examples=["2026-11-22T00:00:00Z"],
         ),
     ] = None,
     created_to: Annotated[
-        datetime | None,
+        IsoDateTime | None,
         Query(
             description="Orders placed at or before this time (ISO 8601; no zone means UTC).",
             examples=["2026-11-22T23:59:59Z"],

@@ -41,7 +41,7 @@ class MenuCache:
         self._clock = clock
         self._snapshot: MenuSnapshot | None = None
         self._loaded_at = 0.0
-        self._load_lock = asyncio.Lock()
+        self._loading: tuple[int, asyncio.Future[MenuSnapshot]] | None = None
         self._responses: dict[ResponseKey, RenderedBody] = {}
         self.generation = 0
         # True while a change feed is connected, so notifications are known to arrive.
@@ -66,21 +66,36 @@ class MenuCache:
         snapshot = self._fresh()
         if snapshot is not None:
             return snapshot
-        async with self._load_lock:  # one load serves a whole burst of cold requests
-            snapshot = self._fresh()
-            if snapshot is not None:
-                return snapshot
-            generation = self.generation
-            started = self._clock()
-            snapshot = MenuSnapshot(
-                await self._load(), media_url=self._media_url, generation=generation
-            )
-            # A change that arrived while loading makes this copy suspect: use it for this
-            # request, but do not keep it.
-            if generation == self.generation:
-                self._snapshot = snapshot
-                self._loaded_at = started
-            return snapshot
+        # One load serves a whole burst of cold requests, and when it fails (the database is
+        # down) it fails them all at once: nobody queues behind somebody else's doomed attempt,
+        # so a request waits for one load at most. A load begun before the latest change is
+        # not joined: its result may predate the change.
+        if self._loading is None or self._loading[0] != self.generation:
+            task = asyncio.ensure_future(self._load_snapshot(self.generation))
+            task.add_done_callback(self._load_finished)
+            self._loading = (self.generation, task)
+        # Shielded: a request that gives up (its client left) must not cancel the others' load.
+        return await asyncio.shield(self._loading[1])
+
+    async def _load_snapshot(self, generation: int) -> MenuSnapshot:
+        started = self._clock()
+        snapshot = MenuSnapshot(
+            await self._load(), media_url=self._media_url, generation=generation
+        )
+        # A change that arrived while loading makes this copy suspect: use it for the requests
+        # waiting on it, but do not keep it.
+        if generation == self.generation:
+            self._snapshot = snapshot
+            self._loaded_at = started
+        return snapshot
+
+    def _load_finished(self, task: asyncio.Future[MenuSnapshot]) -> None:
+        if self._loading is not None and self._loading[1] is task:
+            self._loading = None
+        if not task.cancelled():
+            # Marks a failure as seen even when every waiter has gone, so asyncio does not log
+            # it as lost; the waiters that remain get it raised.
+            task.exception()
 
     def cached_response(self, key: ResponseKey) -> RenderedBody | None:
         if self._fresh() is None:

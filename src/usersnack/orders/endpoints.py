@@ -14,6 +14,7 @@ from usersnack.errors import error_responses
 from usersnack.orders.repository import OrderRepository
 from usersnack.orders.schemas import OrderIn, OrderOut
 from usersnack.orders.service import OrderService
+from usersnack.ratelimit import limit_order_rate
 
 router = APIRouter(prefix="/v1", tags=["orders"])
 
@@ -66,15 +67,17 @@ OrderServiceDep = Annotated[OrderService, Depends(get_order_service)]
         "Prices are computed by the server from the menu: a package costs quantity × (pizza "
         "price + Σ extra price × extra quantity), an extra that comes free with the pizza "
         "costing 0. Send an `Idempotency-Key` to retry safely: the same key with the same body "
-        "returns the first order and creates nothing; with a different body it is a 409."
+        "returns the first order and creates nothing; with a different body it is a 409. "
+        "Orders are rate limited per client address (429 with `Retry-After` when over)."
     ),
     status_code=201,
     response_model=OrderOut,
     openapi_extra={"parameters": [IDEMPOTENCY_KEY_PARAMETER]},
     responses={
         201: {"description": "Order placed (or replayed for a repeated Idempotency-Key)"},
-        **error_responses(409, 413, 422, 503),
+        **error_responses(409, 413, 422, 429, 503),
     },
+    dependencies=[Depends(limit_order_rate)],
 )
 async def place_order(
     order_in: Annotated[OrderIn, Body()], request: Request, service: OrderServiceDep

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from usersnack.common.schemas import Money
 from usersnack.common.validation import text
@@ -33,14 +33,26 @@ class DeliveryAddressIn(BaseModel):
     country: text(100) = Field(examples=["Austria"])
 
 
+def _whole_number(value: object) -> object:
+    """3.0 is an integer to JSON Schema (and so to the OpenAPI schema's clients); 3.5 is not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def bounded_count(maximum: int) -> Any:
+    """A count from 1 to `maximum`: a JSON integer (2 or 2.0), never "2" or true."""
+    return Annotated[int, Field(strict=True, ge=1, le=maximum), BeforeValidator(_whole_number)]
+
+
 class GarnishIn(BaseModel):
     extra_id: UUID
-    quantity: Annotated[int, Field(strict=True, ge=1, le=MAX_EXTRA_QUANTITY)] = 1
+    quantity: bounded_count(MAX_EXTRA_QUANTITY) = 1
 
 
 class PackageIn(BaseModel):
     pizza_id: UUID
-    quantity: Annotated[int, Field(strict=True, ge=1, le=MAX_PIZZA_QUANTITY)] = 1
+    quantity: bounded_count(MAX_PIZZA_QUANTITY) = 1
     garnishes: list[GarnishIn] = Field(default_factory=list, max_length=MAX_GARNISHES)
 
     @field_validator("garnishes")

@@ -124,6 +124,8 @@ async def test_a_date_range(staff, client, menu):
             "query.created_to",
         ),
         ({"created_from": "yesterday"}, "query.created_from"),
+        ({"created_to": "0.5"}, "query.created_to"),
+        ({"created_from": "1700000000"}, "query.created_from"),
         ({"processed": "maybe"}, "query.processed"),
         ({"limit": "0"}, "query.limit"),
     ],

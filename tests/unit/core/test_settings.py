@@ -9,7 +9,15 @@ from usersnack.settings import Settings
 @pytest.fixture(autouse=True)
 def _no_process_settings(monkeypatch):
     """These tests read only what they pass, not what the test session put in the environment."""
-    for name in ("DATABASE_URL", "POSTGRES_HOST", "SERVE_MEDIA", "CORS_ORIGINS", "ADMIN_API_KEY"):
+    for name in (
+        "DATABASE_URL",
+        "POSTGRES_HOST",
+        "SERVE_MEDIA",
+        "CORS_ORIGINS",
+        "ADMIN_API_KEY",
+        "ORDER_RATE_LIMIT",
+        "REDIS_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -75,3 +83,30 @@ def test_development_defaults():
 def test_a_blank_admin_key_turns_the_admin_api_off():
     assert Settings(_env_file=None, admin_api_key="   ").admin_api_key is None
     assert Settings(_env_file=None, admin_api_key="k").admin_api_key.get_secret_value() == "k"
+
+
+def test_order_rate_limit_is_off_in_development_and_on_in_production():
+    assert Settings(_env_file=None).effective_order_rate_limit is None
+    assert production().effective_order_rate_limit == "30/minute"
+    assert production(order_rate_limit="0").effective_order_rate_limit is None
+    assert production(order_rate_limit="").effective_order_rate_limit == "30/minute"
+    limited = Settings(_env_file=None, order_rate_limit="5/second;100/hour")
+    assert limited.effective_order_rate_limit == "5/second;100/hour"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{"order_rate_limit": "lots"}, {"order_rate_limit": "5 per fortnight"}, {"redis_url": "x"}],
+)
+def test_rate_limit_settings_are_checked(values):
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, **values)
+
+
+def test_the_pool_wait_reaches_the_engine():
+    settings = Settings(
+        _env_file=None, database_url="postgresql://u@h/d", db_pool_acquire_timeout=3
+    )
+    connection = settings.tortoise_config()["connections"]["default"]
+    assert connection["engine"] == "usersnack.db_engine"
+    assert connection["credentials"]["acquire_timeout"] == 3

@@ -201,21 +201,19 @@ def test_dockerfile_copies_only_what_exists_and_never_the_env_file():
 
 
 def test_the_image_command_serves_the_port_caddy_proxies_to():
-    command = dockerfile_cmd()
-    assert command[command.index("--port") + 1] == str(APP_PORT)
-    assert command[command.index("--host") + 1] == "0.0.0.0"
-    assert command[command.index("--loop") + 1] == "uvloop"
-    assert command[command.index("--http") + 1] == "httptools"
-    assert "--workers" not in command  # from WEB_CONCURRENCY
-    assert not any(word.startswith("--forwarded-allow-ips") for word in command)
-    assert "--no-proxy-headers" in command  # the app's own middleware decides
+    from usersnack.server import uvicorn_options
+
+    assert dockerfile_cmd() == ["python", "-m", "usersnack.server"]
+    env = dict(part.split("=", 1) for part in dockerfile_instruction("ENV").split())
+    assert env["PORT"] == str(APP_PORT) and env["HOST"] == "0.0.0.0"
     assert dockerfile_instruction("EXPOSE") == str(APP_PORT)
-    assert app_server_command("python", host="127.0.0.1", port=1)[:4] == [
-        "python",
-        "-m",
-        "uvicorn",
-        "usersnack.main:app",
-    ]
+    options = uvicorn_options(Settings(_env_file=None, host="0.0.0.0", web_concurrency=3))
+    assert options["loop"] == "uvloop"
+    assert options["http"].endswith("HeadTimeoutHttpToolsProtocol")  # httptools, with a deadline
+    assert options["workers"] == 3  # WEB_CONCURRENCY
+    assert options["proxy_headers"] is False  # the app's own middleware decides
+    assert options["server_header"] is False
+    assert app_server_command("python") == ["python", "-m", "usersnack.server"]
 
 
 # --- the Caddyfile, adapted by Caddy itself -------------------------------------------------

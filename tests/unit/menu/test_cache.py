@@ -93,3 +93,50 @@ async def test_remembered_responses_follow_the_generation_and_stay_bounded():
 
     cache.invalidate()
     assert cache.cached_response(("/v1/pizzas", b"")) is None
+
+
+async def test_a_failed_load_fails_every_waiter_at_once_and_the_next_request_retries():
+    """During an outage a burst of requests shares one failing load instead of queueing
+    behind each other's attempts; once the database is back the next request loads again."""
+    menu = FakeMenu()
+    attempts = 0
+    release = asyncio.Event()
+
+    async def flaky_load():  # noqa: ANN202
+        nonlocal attempts
+        attempts += 1
+        if attempts == 1:
+            await release.wait()
+            raise ConnectionRefusedError("database down")
+        return await menu.load_menu_snapshot()
+
+    cache = MenuCache(flaky_load)
+    cache.watched = True
+    waiters = [asyncio.create_task(cache.snapshot()) for _ in range(10)]
+    await asyncio.sleep(0)
+    release.set()
+    results = await asyncio.gather(*waiters, return_exceptions=True)
+    assert all(isinstance(result, ConnectionRefusedError) for result in results)
+    assert attempts == 1
+
+    assert (await cache.snapshot()).pizzas == ()
+    assert attempts == 2
+
+
+async def test_a_waiter_that_gives_up_does_not_cancel_the_load_for_the_others():
+    menu = FakeMenu()
+    release = asyncio.Event()
+
+    async def slow_load():  # noqa: ANN202
+        await release.wait()
+        return await menu.load_menu_snapshot()
+
+    cache = MenuCache(slow_load)
+    cache.watched = True
+    impatient = asyncio.create_task(cache.snapshot())
+    patient = asyncio.create_task(cache.snapshot())
+    await asyncio.sleep(0)
+    impatient.cancel()
+    release.set()
+    assert (await patient).pizzas == ()
+    assert menu.loads == 1

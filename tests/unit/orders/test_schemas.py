@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -78,3 +79,31 @@ def test_address_rules():
         "delivery_address.country",
         "delivery_address.street",
     ]
+
+
+@pytest.mark.parametrize(
+    "quantity, ok", [(2, True), (2.0, True), (2.5, False), ("2", False), (True, False)]
+)
+def test_quantities_are_json_integers(quantity, ok):
+    """Found by schemathesis: JSON Schema calls 2.0 an integer, so the server must take it."""
+    body = order_body(
+        pizza_id=uuid.uuid4(),
+        quantity=quantity,
+        garnishes=[{"extra_id": str(uuid.uuid4()), "quantity": quantity}],
+    )
+    if ok:
+        order = OrderIn.model_validate_json(json.dumps(body))
+        assert order.packages[0].quantity == 2 and order.packages[0].garnishes[0].quantity == 2
+    else:
+        assert errors_for(body) == ["packages.0.quantity", "packages.0.garnishes.0.quantity"]
+
+
+def test_the_schema_states_the_quantity_bounds():
+    definitions = OrderIn.model_json_schema()["$defs"]
+    for model, maximum in (("PackageIn", 50), ("GarnishIn", 10)):
+        quantity = definitions[model]["properties"]["quantity"]
+        assert (quantity["type"], quantity["minimum"], quantity["maximum"]) == (
+            "integer",
+            1,
+            maximum,
+        )
