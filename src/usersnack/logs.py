@@ -3,7 +3,7 @@
 structlog renders everything: app code logs with `structlog.get_logger(...)` (key-value
 events), and records from the standard `logging` module (uvicorn, Tortoise, asyncpg, our own
 `logging.getLogger` users) are routed through structlog's `ProcessorFormatter`, so a log
-shipper sees one format. The request id bound by `RequestContextMiddleware` is merged into
+shipper sees one format. The request id set by `RequestContextMiddleware` is added to
 every line logged while that request runs.
 
 Personal data stays out: nothing here logs request bodies or headers, keys that name personal

@@ -132,8 +132,8 @@ class RequestContextMiddleware(_HttpMiddleware):
     """Request id, one access log line and the request metrics, for every HTTP request.
 
     The outermost middleware, so it sees the final status of everything inside it, CORS
-    preflights and error responses included. The request id is bound to structlog's context
-    variables, so every line logged while the request runs carries it.
+    preflights and error responses included. The request id is set in logs.current_request_id,
+    so every line logged while the request runs carries it.
     """
 
     def __init__(self, app: ASGIApp, access_log: AccessLog) -> None:
