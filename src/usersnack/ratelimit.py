@@ -18,7 +18,7 @@ from collections.abc import Callable
 from fastapi import Request
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
 from usersnack.errors import TooManyRequestsError
 from usersnack.metrics import RATE_LIMITED_REQUESTS
@@ -41,7 +41,10 @@ class OrderRateLimiter:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.limits = limits
-        self._strategy = MovingWindowRateLimiter(storage)
+        # A sliding window counter: two counters per address and window, whatever the limit
+        # (a moving window keeps a timestamp per request), and O(1) work per order; it weighs
+        # the previous window's count by how much of it still overlaps.
+        self._strategy = SlidingWindowCounterRateLimiter(storage)
         self._clock = clock
 
     @classmethod

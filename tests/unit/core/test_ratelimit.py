@@ -38,7 +38,7 @@ async def test_every_limit_of_several_applies():
 
 
 class BrokenStorage(MemoryStorage):
-    async def acquire_entry(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    async def acquire_sliding_window_entry(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
         raise ConnectionError("redis is down")
 
 
