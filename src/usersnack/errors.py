@@ -163,7 +163,7 @@ def database_unavailable_errors() -> tuple[type[BaseException], ...]:
     )
 
 
-def _is_database_unavailable(exc: BaseException) -> bool:
+def is_database_unavailable(exc: BaseException) -> bool:
     """True when `exc`, or an error it came from, is one of database_unavailable_errors()."""
     unavailable = database_unavailable_errors()
     seen: set[int] = set()
@@ -219,7 +219,7 @@ async def handle_error(request: Request, exc: Exception) -> JSONResponse:
         if status == 405:
             headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
         return error_response(status, code, message, headers=headers)
-    if _is_database_unavailable(exc):
+    if is_database_unavailable(exc):
         logger.warning(
             "database unavailable during %s %s: %r", request.method, request.url.path, exc
         )

@@ -13,7 +13,6 @@ wherever they would appear in a rendered line.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from contextvars import ContextVar
@@ -21,7 +20,9 @@ from datetime import datetime, timezone
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+import orjson
 import structlog
+from structlog._log_levels import map_method_name
 from structlog.typing import EventDict, Processor
 
 REDACTED = "[redacted]"
@@ -111,6 +112,7 @@ def _leading_keys_first(_: Any, __: str, event_dict: EventDict) -> EventDict:
 
 
 def _shared_processors() -> list[Processor]:
+    """What records from the standard `logging` module go through before rendering."""
     return [
         structlog.contextvars.merge_contextvars,
         add_request_id,
@@ -120,6 +122,38 @@ def _shared_processors() -> list[Processor]:
         _drop_color_message,
         redact_sensitive_keys,
     ]
+
+
+def _utc_timestamp() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")[:-6] + "Z"
+
+
+def _app_event_fields(logger: Any, method_name: str, event_dict: EventDict) -> EventDict:
+    """For app events, what _shared_processors adds to a stdlib record, in one step (an event
+    is logged on every order): request id, level, logger name, timestamp, personal data
+    masked. The leading keys come first, in _LEADING_KEYS order."""
+    request_id = current_request_id.get()
+    fields: EventDict = {
+        "timestamp": _utc_timestamp(),
+        "level": map_method_name(method_name),
+        "logger": logger.name,
+        "message": event_dict.pop("event", None),
+    }
+    if "request_id" in event_dict or request_id is not None:
+        fields["request_id"] = event_dict.pop("request_id", request_id)
+    fields.update(event_dict)
+    for key in fields.keys() & SENSITIVE_KEYS:
+        fields[key] = REDACTED
+    return fields
+
+
+def _json_fallback(value: Any) -> str:
+    return repr(value)
+
+
+def render_json(event_dict: EventDict, **_: Any) -> str:
+    """One log line's JSON (orjson: a log line is written for every order)."""
+    return orjson.dumps(event_dict, default=_json_fallback, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 class _StderrLogger:
@@ -150,11 +184,18 @@ def configure_logging(level: str = "INFO", *, secrets: Iterable[str] = ()) -> No
         structlog.processors.format_exc_info,
         structlog.processors.EventRenamer("message"),
         _leading_keys_first,
-        structlog.processors.JSONRenderer(sort_keys=False),
+        structlog.processors.JSONRenderer(serializer=render_json),
         SecretMasker(secrets),
     ]
     structlog.configure(
-        processors=[*shared, structlog.processors.StackInfoRenderer(), *rendering],
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.StackInfoRenderer(),
+            structlog.processors.format_exc_info,
+            _app_event_fields,
+            structlog.processors.JSONRenderer(serializer=render_json),
+            SecretMasker(secrets),
+        ],
         logger_factory=_stderr_logger,
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         cache_logger_on_first_use=True,
@@ -212,17 +253,15 @@ class AccessLog:
 
     def write(self, request_id: str, status: int, fields: dict[str, Any]) -> None:
         is_error = status >= 500
-        line = json.dumps(
+        line = render_json(
             {
-                "timestamp": datetime.now(timezone.utc).isoformat(timespec="microseconds")[:-6]
-                + "Z",
+                "timestamp": _utc_timestamp(),
                 "level": "error" if is_error else "info",
                 "logger": "usersnack.access",
                 "message": "request",
                 "request_id": request_id,
                 **fields,
                 "status": status,
-            },
-            ensure_ascii=False,
+            }
         )
         sys.stderr.write(self._masker(None, "", line) + "\n")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp
 from tortoise.contrib.fastapi import RegisterTortoise
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -25,11 +28,13 @@ from usersnack.middleware import (
     REQUEST_ID_HEADER,
     BodySizeLimitMiddleware,
     CORSMiddleware,
+    HotRoutes,
     RequestBodyTimeoutMiddleware,
     RequestContextMiddleware,
     UnhandledErrorMiddleware,
 )
 from usersnack.orders import endpoints as order_endpoints
+from usersnack.orders.repository import OrderWriter
 from usersnack.ratelimit import OrderRateLimiter
 from usersnack.settings import Settings, get_settings, load_settings
 
@@ -69,6 +74,36 @@ CORS_EXPOSE_HEADERS = ["Location", "ETag", REQUEST_ID_HEADER, "Retry-After", "Id
 CORS_ALLOW_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 
 
+def wrap(app: ASGIApp, middleware: list[Middleware]) -> ASGIApp:
+    """`app` inside `middleware`, the first one outermost (as Starlette builds its stack)."""
+    for cls, args, kwargs in reversed(middleware):
+        app = cls(app, *args, **kwargs)
+    return app
+
+
+class UserSnackAPI(FastAPI):
+    """FastAPI with a front: `front_middleware` around everything, then `hot_routes`.
+
+    A hot route, an exact (method, path), goes from the front straight to its own ASGI app
+    (wrapped by main.py in the same per-request middleware as every other request), skipping
+    the framework's middleware and routing; everything else continues into FastAPI's stack.
+    """
+
+    front_middleware: list[Middleware]
+    hot_routes: dict[tuple[str, str], ASGIApp]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.front_middleware = []
+        self.hot_routes = {}
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        if self.hot_routes:
+            stack = HotRoutes(stack, self.hot_routes)
+        return wrap(stack, self.front_middleware)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, secrets=settings.secret_values())
@@ -91,7 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             finally:
                 await watcher.stop()
 
-    app = FastAPI(
+    app = UserSnackAPI(
         title="UserSnack API",
         version="1.0.0",
         description=DESCRIPTION,
@@ -109,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.menu_cache = menu_cache
     app.state.order_rate_limiter = OrderRateLimiter.from_settings(settings)
+    app.state.order_writer = OrderWriter()
 
     for error_type in (
         AppError,
@@ -138,34 +174,46 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         MenuResponseCacheMiddleware, cache=menu_cache, prefixes=("/v1/pizzas", "/v1/ingredients")
     )
-    # Outermost last: request id and access log around CORS around the error fallback.
-    app.add_middleware(
-        BodySizeLimitMiddleware,
-        max_bytes=settings.max_request_body_bytes,
-        route_limits=admin_endpoints.BODY_LIMITS if admin_enabled else (),
-    )
-    app.add_middleware(RequestBodyTimeoutMiddleware, seconds=settings.request_body_timeout)
-    app.add_middleware(UnhandledErrorMiddleware)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.allowed_origins,
-        allow_methods=CORS_ALLOW_METHODS,
-        allow_headers=CORS_ALLOW_HEADERS,
-        expose_headers=CORS_EXPOSE_HEADERS,
-        # No cookies: the API is anonymous, and the admin key travels in Authorization.
-        allow_credentials=False,
-        max_age=600,
-    )
-    app.add_middleware(
-        RequestContextMiddleware,
-        access_log=AccessLog(
-            enabled=settings.access_log, level=settings.log_level, secrets=settings.secret_values()
+    # Every request passes these, the hot routes included (see UserSnackAPI), innermost last.
+    per_request = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.allowed_origins,
+            allow_methods=CORS_ALLOW_METHODS,
+            allow_headers=CORS_ALLOW_HEADERS,
+            expose_headers=CORS_EXPOSE_HEADERS,
+            # No cookies: the API is anonymous, and the admin key travels in Authorization.
+            allow_credentials=False,
+            max_age=600,
         ),
-    )
-    # Outermost, so everything inside sees the real client and scheme. Added here rather than by
-    # a server flag so that whatever starts the app (uvicorn, gunicorn, tests) trusts
-    # X-Forwarded-For/-Proto from FORWARDED_ALLOW_IPS (the reverse proxy) and from no one else.
-    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
+        # Inside CORS, so error bodies carry CORS headers; see UnhandledErrorMiddleware.
+        Middleware(UnhandledErrorMiddleware),
+        Middleware(RequestBodyTimeoutMiddleware, seconds=settings.request_body_timeout),
+        Middleware(
+            BodySizeLimitMiddleware,
+            max_bytes=settings.max_request_body_bytes,
+            route_limits=admin_endpoints.BODY_LIMITS if admin_enabled else (),
+        ),
+    ]
+    app.user_middleware[:0] = per_request
+    app.hot_routes = {
+        ("POST", "/v1/orders"): wrap(order_endpoints.place_order_app, per_request),
+    }
+    app.front_middleware = [
+        # Outermost, so everything inside sees the real client and scheme. Here rather than
+        # in a server flag so that whatever starts the app (uvicorn, gunicorn, tests) trusts
+        # X-Forwarded-For/-Proto from FORWARDED_ALLOW_IPS (the reverse proxy) and no one else.
+        Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips),
+        # Request id, access log and metrics around everything, errors and hot routes included.
+        Middleware(
+            RequestContextMiddleware,
+            access_log=AccessLog(
+                enabled=settings.access_log,
+                level=settings.log_level,
+                secrets=settings.secret_values(),
+            ),
+        ),
+    ]
     return app
 
 

@@ -52,6 +52,7 @@ class SnapshotPizza:
     created_at: datetime
     updated_at: datetime
     offers: tuple[SnapshotOffer, ...]  # ordered by extra name, then id
+    offers_by_extra_id: dict[UUID, SnapshotOffer]
     view: PizzaOut
     rendered: bytes  # `view` as JSON
     rendered_offers: tuple[bytes, ...]
@@ -140,6 +141,7 @@ class MenuSnapshot:
                     created_at=view.created_at,
                     updated_at=view.updated_at,
                     offers=offers,
+                    offers_by_extra_id={offer.extra_id: offer for offer in offers},
                     view=view,
                     rendered=view.model_dump_json().encode(),
                     rendered_offers=tuple(

@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
+from starlette.types import Receive, Scope, Send
 
 from usersnack.common.schemas import schema_response
 from usersnack.errors import error_responses
@@ -58,15 +59,24 @@ class PlaceOrderRoute(APIRoute):
     the OpenAPI schema describes this route exactly as for any other."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        endpoint = self.endpoint
+        return handle_place_order
 
-        async def handler(request: Request) -> Response:
-            await limit_order_rate(request)
-            order_in = await read_order_body(request)
-            service = await get_order_service(request)
-            return await endpoint(order_in=order_in, request=request, service=service)
 
-        return handler
+async def handle_place_order(request: Request) -> Response:
+    await limit_order_rate(request)
+    order_in = await read_order_body(request)
+    service = await get_order_service(request)
+    return await place_order(order_in=order_in, request=request, service=service)
+
+
+async def place_order_app(scope: Scope, receive: Receive, send: Send) -> None:
+    """POST /v1/orders as a bare ASGI app, for main.py's hot route (middleware.HotRoutes).
+
+    Errors propagate to the per-request middleware around it, which answers them with the
+    same handler FastAPI's exception middleware uses on the routed path.
+    """
+    response = await handle_place_order(Request(scope, receive))
+    await response(scope, receive, send)
 
 
 # Visible ASCII only: the key is echoed in logs and compared byte for byte.
@@ -104,7 +114,9 @@ def idempotency_key(request: Request) -> str | None:
 async def get_order_service(request: Request) -> OrderService:
     state = request.app.state
     return OrderService(
-        OrderRepository(), state.menu_cache, phone_region=state.settings.phone_default_region
+        OrderRepository(state.order_writer),
+        state.menu_cache,
+        phone_region=state.settings.phone_default_region,
     )
 
 
@@ -115,10 +127,12 @@ async def place_order(
     order_in: Annotated[OrderIn, Body()], request: Request, service: OrderServiceDep
 ) -> Response:
     placed = await service.place_order(order_in, idempotency_key(request))
-    headers = {"Location": f"/v1/orders/{placed.order.id}"}
+    headers = {"Location": f"/v1/orders/{placed.id}"}
     if not placed.created:
         headers["Idempotent-Replayed"] = "true"
-    return schema_response(placed.order, status_code=201, headers=headers)
+    return Response(
+        content=placed.json(), status_code=201, headers=headers, media_type="application/json"
+    )
 
 
 router.add_api_route(

@@ -2,7 +2,9 @@
 
 A package costs quantity × (pizza price + Σ extra price × extra quantity), where an extra that
 comes free with the pizza costs 0; the order's total is the sum of its packages. The
-dataclasses are frozen; each amount is computed once, when the line is made.
+dataclasses are frozen; each amount is computed once, when the line is made. Lines have no
+ids here: the database makes them when it stores the order (nothing outside it refers to a
+line by id).
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ ZERO = Decimal("0.00")
 
 @dataclass(frozen=True)
 class PricedGarnish:
-    id: UUID
     position: int
     extra_id_at_order: UUID
     name: str
@@ -39,11 +40,10 @@ class PricedGarnish:
 
 @dataclass(frozen=True)
 class PricedPackage:
-    id: UUID
     position: int
     pizza_id_at_order: UUID
     pizza: PizzaOut  # as the menu showed it when the order was placed
-    pizza_json: str  # the same, as stored with the order
+    pizza_json: bytes  # the same as JSON, as stored with the order
     pizza_price: Decimal
     quantity: int
     garnishes: list[PricedGarnish] = field(default_factory=list)

@@ -7,14 +7,17 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Protocol
 from uuid import UUID
 
+import orjson
 import phonenumbers
 import structlog
 
 from usersnack import metrics
+from usersnack.common.schemas import to_money
 from usersnack.errors import ConflictError, NotFoundError, ValidationFailed
 from usersnack.menu.snapshot import MenuSnapshot
 from usersnack.orders.pricing import PricedGarnish, PricedOrder, PricedPackage
@@ -56,8 +59,25 @@ class IdempotencyKeyReused(ConflictError):
 
 @dataclass(frozen=True, slots=True)
 class PlacedOrder:
-    order: OrderOut
+    """An order just placed (a PricedOrder) or replayed (the stored one), and which it was."""
+
+    placed: Any
     created: bool  # False when an Idempotency-Key replay returned an earlier order
+
+    @property
+    def id(self) -> UUID:
+        return self.placed.id
+
+    @property
+    def order(self) -> OrderOut:
+        """The order as the API shows it."""
+        return order_out(self.placed)
+
+    def json(self) -> bytes:
+        """`order` as JSON: the response body."""
+        if isinstance(self.placed, PricedOrder):
+            return order_json(self.placed)
+        return self.order.model_dump_json().encode()
 
 
 _PARSE_PROBLEMS = {
@@ -134,6 +154,57 @@ def order_out(order: Any) -> OrderOut:
     )
 
 
+def _money(value: Decimal) -> str:
+    return f"{to_money(value):.2f}"  # as the Money type serializes it
+
+
+def order_json(order: PricedOrder) -> bytes:
+    """OrderOut's JSON for an order just priced, built without the models in between.
+
+    The response of the busiest write, so it skips building a tree of pydantic models only to
+    serialize it; the pizza goes in as the menu already rendered it. Byte for byte what
+    `order_out(order).model_dump_json()` gives (tests/unit/orders/test_order_json.py holds
+    the two equal), so OrderOut stays the one description of the body.
+    """
+    return orjson.dumps(
+        {
+            "id": order.id,
+            "name": order.name,
+            "contact_phones": order.contact_phones,
+            "delivery_address": {
+                key: order.delivery_address.get(key) for key in DeliveryAddressOut.model_fields
+            },
+            "packages": [
+                {
+                    "pizza": orjson.Fragment(package.pizza_json),
+                    "quantity": package.quantity,
+                    "garnishes": [
+                        {
+                            "extra": {
+                                "id": garnish.extra_id_at_order,
+                                "name": garnish.name,
+                                "price": _money(garnish.list_price),
+                                "is_free": garnish.is_free,
+                            },
+                            "quantity": garnish.quantity,
+                            "unit_price": _money(garnish.unit_price),
+                            "subtotal": _money(garnish.subtotal),
+                        }
+                        for garnish in package.garnishes
+                    ],
+                    "unit_price": _money(package.unit_price),
+                    "subtotal": _money(package.subtotal),
+                }
+                for package in order.packages
+            ],
+            "total_cost": _money(order.total_cost),
+            "created_at": order.created_at,
+            "processed": order.processed,
+        },
+        option=orjson.OPT_UTC_Z,
+    )
+
+
 class OrderService:
     def __init__(
         self,
@@ -178,7 +249,7 @@ class OrderService:
             pizzas=sum(package.quantity for package in order.packages),
             idempotency_key_sent=idempotency_key is not None,
         )
-        return PlacedOrder(order=order_out(order), created=True)
+        return PlacedOrder(order, created=True)
 
     @staticmethod
     def _replay(earlier: Any, digest: str) -> PlacedOrder:
@@ -187,7 +258,7 @@ class OrderService:
             raise IdempotencyKeyReused(details={"id": str(earlier.id)})
         metrics.IDEMPOTENT_REPLAYS.inc()
         logger.info("order replayed for a repeated idempotency key", order_id=str(earlier.id))
-        return PlacedOrder(order=order_out(earlier), created=False)
+        return PlacedOrder(earlier, created=False)
 
     def _normalize_phones(self, raw_phones: list[str]) -> list[str]:
         phones: list[str] = []
@@ -218,7 +289,7 @@ class OrderService:
                     {"field": f"body.packages.{index}.pizza_id", "message": "no such pizza"}
                 )
                 continue
-            offers = {offer.extra_id: offer for offer in pizza.offers}
+            offers = pizza.offers_by_extra_id
             garnishes: list[PricedGarnish] = []
             for position, garnish_in in enumerate(package_in.garnishes):
                 offer = offers.get(garnish_in.extra_id)
@@ -232,7 +303,6 @@ class OrderService:
                     continue
                 garnishes.append(
                     PricedGarnish(
-                        id=uuid.uuid4(),
                         position=position,
                         extra_id_at_order=offer.extra.id,
                         name=offer.extra.name,
@@ -243,11 +313,10 @@ class OrderService:
                 )
             packages.append(
                 PricedPackage(
-                    id=uuid.uuid4(),
                     position=index,
                     pizza_id_at_order=pizza.id,
                     pizza=pizza.view,
-                    pizza_json=pizza.rendered.decode(),
+                    pizza_json=pizza.rendered,
                     pizza_price=pizza.price,
                     quantity=package_in.quantity,
                     garnishes=garnishes,

@@ -9,7 +9,6 @@ from usersnack.orders.pricing import PricedGarnish, PricedOrder, PricedPackage
 
 def garnish(price: str, quantity: int, *, is_free: bool = False) -> PricedGarnish:
     return PricedGarnish(
-        id=uuid.uuid4(),
         position=0,
         extra_id_at_order=uuid.uuid4(),
         name="extra",
@@ -21,11 +20,10 @@ def garnish(price: str, quantity: int, *, is_free: bool = False) -> PricedGarnis
 
 def package(price: str, quantity: int, garnishes: list[PricedGarnish]) -> PricedPackage:
     return PricedPackage(
-        id=uuid.uuid4(),
         position=0,
         pizza_id_at_order=uuid.uuid4(),
         pizza=None,
-        pizza_json="{}",
+        pizza_json=b"{}",
         pizza_price=Decimal(price),
         quantity=quantity,
         garnishes=garnishes,
