@@ -171,21 +171,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             name="media",
         )
 
-    app.add_middleware(
-        MenuResponseCacheMiddleware, cache=menu_cache, prefixes=("/v1/pizzas", "/v1/ingredients")
-    )
-    # Every request passes these, the hot routes included (see UserSnackAPI), innermost last.
+    # The app's own middleware, outermost first:
+    #   proxy headers, request context, CORS, menu response cache   (front_middleware)
+    #   then a hot route's own app, or FastAPI's stack, each inside  (per_request)
+    #   the error fallback and the request body's time and size limits.
+    # A replayed menu response or an order thus skips the framework's layers entirely.
     per_request = [
-        Middleware(
-            CORSMiddleware,
-            allow_origins=settings.allowed_origins,
-            allow_methods=CORS_ALLOW_METHODS,
-            allow_headers=CORS_ALLOW_HEADERS,
-            expose_headers=CORS_EXPOSE_HEADERS,
-            # No cookies: the API is anonymous, and the admin key travels in Authorization.
-            allow_credentials=False,
-            max_age=600,
-        ),
         # Inside CORS, so error bodies carry CORS headers; see UnhandledErrorMiddleware.
         Middleware(UnhandledErrorMiddleware),
         Middleware(RequestBodyTimeoutMiddleware, seconds=settings.request_body_timeout),
@@ -212,6 +203,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 level=settings.log_level,
                 secrets=settings.secret_values(),
             ),
+        ),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.allowed_origins,
+            allow_methods=CORS_ALLOW_METHODS,
+            allow_headers=CORS_ALLOW_HEADERS,
+            expose_headers=CORS_EXPOSE_HEADERS,
+            # No cookies: the API is anonymous, and the admin key travels in Authorization.
+            allow_credentials=False,
+            max_age=600,
+        ),
+        Middleware(
+            MenuResponseCacheMiddleware,
+            cache=menu_cache,
+            prefixes=("/v1/pizzas", "/v1/ingredients"),
         ),
     ]
     return app
