@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import base64
 import json
-import logging
 import os
 import platform
 import re
@@ -206,6 +205,9 @@ def count_statements(env: dict[str, str], endpoints: list[Endpoint]) -> dict[str
     """Statements per request, cold (menu not cached) and warm, counted in-process."""
     for key, value in env.items():
         os.environ[key] = value
+    # Quiet: the app's JSON log lines (and, once it has set up logging in this process, one per
+    # HTTP call the benchmark makes) would otherwise land between the figures.
+    os.environ["LOG_LEVEL"] = "WARNING"
     from tests.statements import count_statements as counting
     from usersnack.main import create_app
     from usersnack.settings import get_settings
@@ -238,12 +240,7 @@ def count_statements(env: dict[str, str], endpoints: list[Endpoint]) -> dict[str
                     counts[endpoint.label] = (found[0], found[1])
         return counts
 
-    try:
-        return asyncio.run(measure())
-    finally:
-        # create_app set up the app's JSON logging in this process; the benchmark's own HTTP
-        # calls after this would otherwise print a line each between the figures.
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+    return asyncio.run(measure())
 
 
 def main() -> int:

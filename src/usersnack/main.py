@@ -19,6 +19,7 @@ from usersnack import health, metrics
 from usersnack.admin import endpoints as admin_endpoints
 from usersnack.docs import add_docs
 from usersnack.errors import AppError, database_unavailable_errors, handle_error
+from usersnack.gc_tuning import tuned_for_serving
 from usersnack.logs import AccessLog, configure_logging
 from usersnack.menu import endpoints as menu_endpoints
 from usersnack.menu.cache import MenuCache, MenuChangeWatcher
@@ -122,7 +123,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             watcher.start()
             app.state.menu_watcher = watcher
             try:
-                yield
+                # Startup is done: what lives now lives as long as the process (gc_tuning.py).
+                with tuned_for_serving():
+                    yield
             finally:
                 await watcher.stop()
 
